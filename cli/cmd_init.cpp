@@ -1,0 +1,45 @@
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "common/error.h"
+#include "common/names.h"
+#include "hooks/repositories.h"
+
+namespace kiln::cli {
+namespace {
+
+std::filesystem::path this_executable() {
+    std::error_code error;
+    std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) {
+        throw StateError(describe("finding the path of this kiln binary", error.message()));
+    }
+    return path;
+}
+
+}  // namespace
+
+Handler define_init(CLI::App& command) {
+    auto name = std::make_shared<std::string>();
+    command.add_option("NAME", *name, "Repository name: 'app' or 'team/app' ('.git' optional)")->required();
+    command.footer("Creates NAME.git under git_root with a post-receive hook that runs this kiln with the config in\n"
+                   "effect now. On an existing repository, rewrites the hook only.");
+    return [name](Context& context) {
+        const std::string canonical = canonical_repo_name(*name);
+        const config::Config& config = context.config();
+        hooks::HookTarget hook{this_executable(), std::nullopt};
+        if (!config.source.empty()) {
+            hook.config_file = std::filesystem::absolute(config.source);
+        }
+        const hooks::InitResult result = hooks::init_repository(config.git_root, canonical, hook);
+        if (result.created) {
+            std::cout << "created " << result.path.string() << '\n';
+        } else {
+            std::cout << "refreshed the hook of existing " << result.path.string() << '\n';
+        }
+        return 0;
+    };
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,18 @@
+# Compiler flags live on one interface target that every kiln target links,
+# never in CMAKE_CXX_FLAGS, so a subproject or a test cannot drift from them.
+add_library(kiln_options INTERFACE)
+target_compile_features(kiln_options INTERFACE cxx_std_20)
+target_compile_options(kiln_options INTERFACE -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor)
+target_compile_definitions(kiln_options INTERFACE GIT_DEPRECATE_HARD)
+
+if(KILN_SANITIZE)
+  # GCC warns falsely (-Wmaybe-uninitialized) under sanitizers, and its manual
+  # advises against combining them with -Werror.
+  set(KILN_WERROR OFF CACHE BOOL "" FORCE)
+  target_compile_options(kiln_options INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer)
+  target_link_options(kiln_options INTERFACE -fsanitize=address,undefined)
+endif()
+
+if(KILN_WERROR)
+  target_compile_options(kiln_options INTERFACE -Werror)
+endif()

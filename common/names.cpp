@@ -1,0 +1,87 @@
+#include "common/names.h"
+
+#include <algorithm>
+#include <vector>
+
+#include "common/error.h"
+
+namespace kiln {
+namespace {
+
+constexpr std::size_t kMaxSegments = 2;
+constexpr std::size_t kMaxNameLength = 200;
+
+bool allowed_char(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+}
+
+std::string strip_git_suffix(const std::string& name) {
+    const std::string suffix = ".git";
+    if (name.size() > suffix.size() && name.ends_with(suffix)) {
+        return name.substr(0, name.size() - suffix.size());
+    }
+    return name;
+}
+
+std::vector<std::string> split_segments(const std::string& name) {
+    std::vector<std::string> segments;
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t slash = name.find('/', start);
+        segments.push_back(name.substr(start, slash - start));
+        if (slash == std::string::npos) {
+            return segments;
+        }
+        start = slash + 1;
+    }
+}
+
+}  // namespace
+
+std::optional<std::string> repo_name_problem(const std::string& name) {
+    const std::string quoted = "'" + name + "'";
+    if (name.empty()) {
+        return "repository name is empty";
+    }
+    if (name.size() > kMaxNameLength) {
+        return "repository name " + quoted + " is longer than " + std::to_string(kMaxNameLength) + " characters";
+    }
+    if (name.front() == '/') {
+        return "repository name " + quoted + " is absolute; give a name relative to git_root, like 'app' or 'team/app'";
+    }
+    const std::vector<std::string> segments = split_segments(strip_git_suffix(name));
+    if (std::find(segments.begin(), segments.end(), "") != segments.end()) {
+        return "repository name " + quoted + " has an empty segment";
+    }
+    if (segments.size() > kMaxSegments) {
+        return "repository name " + quoted + " has more than one folder level; use 'app' or 'team/app'";
+    }
+    for (const std::string& segment : segments) {
+        if (segment == "..") {
+            return "repository name " + quoted + " contains '..'";
+        }
+        if (segment.front() == '.' || segment.front() == '-') {
+            return "repository name " + quoted + ": segment '" + segment + "' starts with '" + segment.front() +
+                   "'";
+        }
+        const auto bad = std::find_if_not(segment.begin(), segment.end(), allowed_char);
+        if (bad != segment.end()) {
+            return "repository name " + quoted + " contains '" + std::string(1, *bad) +
+                   "'; only letters, digits, '.', '_' and '-' are allowed";
+        }
+        if (segment.ends_with(".git") && &segment != &segments.back()) {
+            return "repository name " + quoted + ": only the last segment may end in '.git'";
+        }
+    }
+    return std::nullopt;
+}
+
+std::string canonical_repo_name(const std::string& name) {
+    if (std::optional<std::string> problem = repo_name_problem(name)) {
+        throw UsageError(*problem);
+    }
+    return strip_git_suffix(name);
+}
+
+}  // namespace kiln

@@ -1,0 +1,17 @@
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace kiln {
+
+/// Why `name` is not an acceptable repository name, or nothing when it is.
+/// Accepted: one or two `/`-separated segments of [A-Za-z0-9._-], none starting
+/// with `.` or `-`, an optional `.git` suffix; never absolute, never `..`.
+std::optional<std::string> repo_name_problem(const std::string& name);
+
+/// The canonical form of a valid repo name: `team/app` for `team/app.git`.
+/// Throws UsageError with repo_name_problem()'s text when the name is invalid.
+std::string canonical_repo_name(const std::string& name);
+
+}  // namespace kiln

@@ -1,0 +1,83 @@
+#pragma once
+
+// Plain structs for kiln's two config files. YAML is read only inside config/;
+// everything else sees these structs, already validated and with defaults filled.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace kiln::config {
+
+using namespace std::chrono_literals;
+
+struct RegistryConfig {
+    std::string url = "http://127.0.0.1:5000";  ///< scheme://host[:port], no path
+    std::string username;                       ///< empty: no auth
+    std::string password;
+};
+
+struct RunnerConfig {
+    int jobs = 2;                                    ///< builds at once, >= 1
+    std::chrono::seconds timeout = 30min;            ///< default build timeout
+    std::uint64_t log_max = 50ULL * 1000 * 1000;     ///< bytes of log kept per build
+    int keep_builds = 100;                           ///< build records kept per repo, >= 1
+};
+
+enum class Workspace { reuse, fresh };
+
+struct ImageConfig {
+    std::string name;                        ///< registry repository; empty: the repo's name
+    std::string archive;                     ///< path in the worktree; empty: the Makefile pushes $IMAGE
+    std::vector<std::string> tags{"latest"}; ///< may contain {branch}
+    int keep = 0;                            ///< newest build tags kept; 0: keep all
+};
+
+struct NotifyConfig {
+    std::string url;
+};
+
+/// Per-repo settings: `.kiln.yml` at the root of the pushed commit, on top of
+/// the global `defaults:`.
+struct RepoConfig {
+    std::vector<std::string> branches{"main"};       ///< globs, matched with fnmatch
+    std::vector<std::string> targets{"build"};       ///< make targets, in order
+    std::optional<std::chrono::seconds> timeout;     ///< unset: runner.timeout
+    Workspace workspace = Workspace::reuse;
+    std::map<std::string, std::string> env;
+    std::optional<ImageConfig> image;                ///< unset: the build makes no image
+    std::vector<NotifyConfig> notify;
+};
+
+struct Config {
+    std::filesystem::path source;                    ///< the file read; empty for built-in defaults
+    std::filesystem::path git_root = "/srv/git";
+    std::filesystem::path state_dir = "/var/lib/kiln";
+    std::filesystem::path secrets_dir;               ///< `<config dir>/secrets`, or /etc/kiln/secrets
+    RegistryConfig registry;
+    RunnerConfig runner;
+    RepoConfig defaults;
+};
+
+/// Finds and loads the global config: `explicit_path` (from --config), else
+/// $KILN_CONFIG, else ~/.config/kiln/config.yaml, else /etc/kiln/config.yaml,
+/// else the built-in defaults. An explicitly named file that does not exist is
+/// an error. Throws ConfigError listing every problem as FILE:LINE:COL.
+Config load_config(const std::optional<std::filesystem::path>& explicit_path);
+
+/// Parses a global config from `text`; `source` names it in error messages.
+/// Throws ConfigError.
+Config parse_config(const std::string& text, const std::filesystem::path& source);
+
+/// Parses a `.kiln.yml` from `text` on top of `defaults`: keys it sets replace
+/// the default, keys it leaves out keep it. Throws ConfigError.
+RepoConfig parse_repo_config(const std::string& text, const std::string& source, const RepoConfig& defaults);
+
+/// True when `branch` (e.g. `release/1.2`) matches one of `config.branches`.
+bool branch_selected(const RepoConfig& config, const std::string& branch);
+
+}  // namespace kiln::config

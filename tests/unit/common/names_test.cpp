@@ -1,0 +1,34 @@
+#include <catch2/catch.hpp>
+
+#include "common/error.h"
+#include "common/names.h"
+
+using kiln::canonical_repo_name;
+using kiln::repo_name_problem;
+
+TEST_CASE("valid repository names are canonicalised", "[names]") {
+    CHECK(canonical_repo_name("app") == "app");
+    CHECK(canonical_repo_name("app.git") == "app");
+    CHECK(canonical_repo_name("team/app") == "team/app");
+    CHECK(canonical_repo_name("team/app.git") == "team/app");
+    CHECK(canonical_repo_name("My_App-2.0") == "My_App-2.0");
+}
+
+TEST_CASE("bad repository names are refused with the reason", "[names]") {
+    CHECK(repo_name_problem("") == "repository name is empty");
+    CHECK(repo_name_problem("/srv/git/app") ==
+          "repository name '/srv/git/app' is absolute; give a name relative to git_root, like 'app' or 'team/app'");
+    CHECK(repo_name_problem("../etc") == "repository name '../etc' contains '..'");
+    CHECK(repo_name_problem("a/../b") == "repository name 'a/../b' has more than one folder level; use 'app' or 'team/app'");
+    CHECK(repo_name_problem("team/..") == "repository name 'team/..' contains '..'");
+    CHECK(repo_name_problem("a/b/c") == "repository name 'a/b/c' has more than one folder level; use 'app' or 'team/app'");
+    CHECK(repo_name_problem(".hidden") == "repository name '.hidden': segment '.hidden' starts with '.'");
+    CHECK(repo_name_problem("-rf") == "repository name '-rf': segment '-rf' starts with '-'");
+    CHECK(repo_name_problem("app name") ==
+          "repository name 'app name' contains ' '; only letters, digits, '.', '_' and '-' are allowed");
+    CHECK(repo_name_problem("team//app") == "repository name 'team//app' has an empty segment");
+    CHECK(repo_name_problem("app/") == "repository name 'app/' has an empty segment");
+    CHECK(repo_name_problem("team.git/app") == "repository name 'team.git/app': only the last segment may end in '.git'");
+    CHECK(repo_name_problem(".git") == "repository name '.git': segment '.git' starts with '.'");
+    CHECK_THROWS_AS(canonical_repo_name("a;rm -rf"), kiln::UsageError);
+}
