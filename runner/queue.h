@@ -1,0 +1,53 @@
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "runner/state_layout.h"
+
+namespace kiln::runner {
+
+/// One pending build, as its job file in queue/ (or running/, once claimed)
+/// holds it. build.json stays the record of truth; the job says what to build.
+struct Job {
+    std::string repo;
+    int number = 0;
+    std::filesystem::path repo_path;
+    std::string ref;
+    std::string branch;
+    std::string sha;
+    std::string trigger;
+    std::int64_t queued_at = 0;
+
+    /// `<repo>@<n>.json` (StateLayout::job_file_name).
+    std::string file_name() const;
+    /// What "one build at a time" and coalescing group by: repo + branch.
+    std::string branch_key() const { return repo + '\n' + branch; }
+};
+
+/// Writes `job` into queue/ (tmp + fsync + rename). Throws StateError.
+void write_job(const StateLayout& layout, const Job& job);
+
+/// The jobs in queue/ (or running/), oldest first (by queued time, then number).
+/// A job file that cannot be parsed is logged and left alone. Throws StateError.
+std::vector<Job> list_queued(const StateLayout& layout);
+std::vector<Job> list_claimed(const StateLayout& layout);
+
+/// Claims `job` by renaming queue/<job> to running/<job>: of several claimers
+/// exactly one gets true; the others (and a job cancelled meanwhile) get false.
+/// Throws StateError on any other failure.
+bool claim_job(const StateLayout& layout, const Job& job);
+/// Removes running/<job> once its build has a final record.
+void release_job(const StateLayout& layout, const Job& job);
+/// Moves a claimed job back to queue/ (a build that never started).
+void unclaim_job(const StateLayout& layout, const Job& job);
+
+/// Coalesces `queued` (from list_queued): for every repo+branch with several
+/// jobs, the newest (highest number) stays and each older one is claimed and
+/// recorded `superseded` with reason `superseded by #N`. Returns the jobs that
+/// stay, oldest first. Throws StateError.
+std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Job>& queued);
+
+}  // namespace kiln::runner

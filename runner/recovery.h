@@ -1,0 +1,22 @@
+#pragma once
+
+#include <vector>
+
+#include "runner/build_record.h"
+#include "runner/state_layout.h"
+
+namespace kiln::runner {
+
+struct RecoveredBuild {
+    BuildRecord interrupted;  ///< the old build, now recorded `interrupted`
+    BuildRecord requeued;     ///< the new build of the same sha, trigger `retry of #N`
+};
+
+/// Call only while holding the runner lock: every claimed job and every
+/// `running` build.json is then a dead runner's. A build that had started is
+/// recorded `interrupted` (reason `runner died while it ran`) and queued again
+/// as a new build; a claimed job whose build never started goes back to the
+/// queue. Returns the interrupted builds. Throws StateError.
+std::vector<RecoveredBuild> recover_builds(const StateLayout& layout);
+
+}  // namespace kiln::runner
