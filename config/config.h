@@ -54,10 +54,10 @@ struct RepoConfig {
 };
 
 struct Config {
-    std::filesystem::path source;                    ///< the file read; empty for built-in defaults
+    std::filesystem::path source;                    ///< the file read (absolute); empty for built-in defaults
     std::filesystem::path git_root = "/srv/git";
     std::filesystem::path state_dir = "/var/lib/kiln";
-    std::filesystem::path secrets_dir;               ///< `<config dir>/secrets`, or /etc/kiln/secrets
+    std::filesystem::path secrets_dir = "/etc/kiln/secrets";  ///< `<config dir>/secrets` when read from a file; holds `<repo>.env`
     RegistryConfig registry;
     RunnerConfig runner;
     RepoConfig defaults;
@@ -69,15 +69,22 @@ struct Config {
 /// an error. Throws ConfigError listing every problem as FILE:LINE:COL.
 Config load_config(const std::optional<std::filesystem::path>& explicit_path);
 
-/// Parses a global config from `text`; `source` names it in error messages.
-/// Throws ConfigError.
+/// Parses a global config from `text`; `source` names it in error messages,
+/// and relative paths in it resolve against its directory. Throws ConfigError.
 Config parse_config(const std::string& text, const std::filesystem::path& source);
 
 /// Parses a `.kiln.yml` from `text` on top of `defaults`: keys it sets replace
-/// the default, keys it leaves out keep it. Throws ConfigError.
+/// the default, keys it leaves out keep it; the mappings `env` and `image` merge
+/// key by key (`image: null` turns the image off). Throws ConfigError.
 RepoConfig parse_repo_config(const std::string& text, const std::string& source, const RepoConfig& defaults);
 
-/// True when `branch` (e.g. `release/1.2`) matches one of `config.branches`.
+/// True when `branch` (e.g. `release/1.2`) matches one of `config.branches`
+/// (fnmatch globs: `release/*` matches `release/1.2`).
 bool branch_selected(const RepoConfig& config, const std::string& branch);
+
+/// The tag `tag` (from image.tags) names for a build of `branch`: `{branch}`
+/// becomes the branch with every character a tag cannot hold (like `/`) turned
+/// into `-`, cut to a tag's 128 characters.
+std::string expand_tag(const std::string& tag, const std::string& branch);
 
 }  // namespace kiln::config

@@ -1,0 +1,133 @@
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "config/config.h"
+#include "config/config_search.h"
+#include "config/repo_config_reader.h"
+#include "config/value_checks.h"
+
+namespace kiln::config {
+namespace {
+
+std::optional<std::filesystem::path> read_path(YamlReader& reader, const Field& field,
+                                               const std::filesystem::path& base_dir) {
+    const std::optional<std::string> text = reader.string(field);
+    if (!text) {
+        return std::nullopt;
+    }
+    if (text->empty()) {
+        reader.error(field, "expected a path, got an empty string");
+        return std::nullopt;
+    }
+    return (base_dir / *text).lexically_normal();
+}
+
+void read_registry(YamlReader& reader, const Field& field, RegistryConfig& registry) {
+    std::optional<Field> username_field;
+    std::optional<Field> password_field;
+    reader.for_each_key(field, {
+        {"url", [&](const Field& value) {
+             if (const auto url = reader.checked_string(value, registry_url_problem)) {
+                 registry.url = url->back() == '/' ? url->substr(0, url->size() - 1) : *url;
+             }
+         }},
+        {"username", [&](const Field& value) {
+             username_field = value;
+             registry.username = reader.string(value).value_or("");
+         }},
+        {"password", [&](const Field& value) {
+             password_field = value;
+             registry.password = reader.string(value).value_or("");
+         }},
+    });
+    if (registry.username.empty() != registry.password.empty()) {
+        reader.error(registry.username.empty() ? *password_field : *username_field,
+                     "registry.username and registry.password go together: set both or neither");
+    }
+}
+
+void read_runner(YamlReader& reader, const Field& field, RunnerConfig& runner) {
+    reader.for_each_key(field, {
+        {"jobs", [&](const Field& value) { runner.jobs = reader.integer(value, 1).value_or(runner.jobs); }},
+        {"timeout", [&](const Field& value) { runner.timeout = reader.duration(value).value_or(runner.timeout); }},
+        {"log_max", [&](const Field& value) { runner.log_max = reader.size(value).value_or(runner.log_max); }},
+        {"keep_builds",
+         [&](const Field& value) { runner.keep_builds = reader.integer(value, 1).value_or(runner.keep_builds); }},
+    });
+}
+
+std::string read_config_file(const std::filesystem::path& path, const std::string& named_by) {
+    const std::string doing =
+        "reading config '" + path.string() + "'" + (named_by.empty() ? "" : " (named by " + named_by + ")");
+    if (std::filesystem::is_directory(path)) {
+        throw ConfigError(describe(doing, "it is a directory"));
+    }
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        throw ConfigError(describe(doing, std::strerror(errno)));
+    }
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (in.bad()) {
+        throw ConfigError(describe(doing, std::strerror(errno)));
+    }
+    return text.str();
+}
+
+}  // namespace
+
+Config parse_config(const std::string& text, const std::filesystem::path& source) {
+    static const std::string kUnderDefaults = "per-repo keys go under 'defaults:'";
+    std::map<std::string, std::string> repo_key_hints;
+    for (const std::string& key : repo_keys()) {
+        repo_key_hints[key] = kUnderDefaults;
+    }
+
+    Config config;
+    config.source = std::filesystem::absolute(source).lexically_normal();
+    const std::filesystem::path base_dir = config.source.parent_path();
+    config.secrets_dir = base_dir / "secrets";
+
+    Diagnostics diagnostics(source.string());
+    YamlReader reader(diagnostics);
+    const std::optional<YAML::Node> document = load_document(text, diagnostics);
+    if (document) {
+        const auto path_key = [&](std::filesystem::path& target) {
+            return [&reader, &target, &base_dir](const Field& value) {
+                target = read_path(reader, value, base_dir).value_or(target);
+            };
+        };
+        reader.for_each_key(
+            document_field(*document),
+            {
+                {"git_root", path_key(config.git_root)},
+                {"state_dir", path_key(config.state_dir)},
+                {"secrets_dir", path_key(config.secrets_dir)},
+                {"registry", [&](const Field& value) { read_registry(reader, value, config.registry); }},
+                {"runner", [&](const Field& value) { read_runner(reader, value, config.runner); }},
+                {"defaults", [&](const Field& value) {
+                     config.defaults = read_repo_keys(reader, value, RepoConfig{}, {});
+                 }},
+            },
+            repo_key_hints);
+    }
+    diagnostics.throw_if_any();
+    return config;
+}
+
+Config load_config(const std::optional<std::filesystem::path>& explicit_path) {
+    const std::optional<ConfigLocation> location = find_config_file(explicit_path);
+    if (!location) {
+        spdlog::debug("no config file found; using built-in defaults");
+        return Config{};
+    }
+    spdlog::debug("reading config {}", location->path.string());
+    return parse_config(read_config_file(location->path, location->named_by), location->path);
+}
+
+}  // namespace kiln::config

@@ -1,0 +1,38 @@
+#pragma once
+
+// Checks of single config values. Each returns why the value is unacceptable,
+// or nothing when it is fine; the caller adds the file position.
+
+#include <optional>
+#include <string>
+
+namespace kiln::config {
+
+/// A repository name in the registry: lowercase [a-z0-9] runs joined by `.`,
+/// `_`, `__` or dashes, in components joined by `/` (distribution's grammar).
+std::optional<std::string> image_name_problem(const std::string& name);
+
+/// A tag template: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}` once `{branch}` is replaced.
+std::optional<std::string> image_tag_problem(const std::string& tag);
+
+/// A path inside the worktree: relative, without `..`.
+std::optional<std::string> archive_path_problem(const std::string& path);
+
+/// An http:// or https:// URL with a host.
+std::optional<std::string> notify_url_problem(const std::string& url);
+
+/// `http(s)://HOST[:PORT]` with no path: images are named HOST:PORT/NAME.
+std::optional<std::string> registry_url_problem(const std::string& url);
+
+/// An environment variable name the build may set: `[A-Za-z_][A-Za-z0-9_]*`,
+/// and none of the names kiln itself sets (KILN_*, REGISTRY, IMAGE).
+std::optional<std::string> env_name_problem(const std::string& name);
+
+/// A make target: not empty, no whitespace, no `=` (a variable assignment) and
+/// no leading `-` (an option).
+std::optional<std::string> make_target_problem(const std::string& target);
+
+/// A branch glob: not empty, and a branch name rather than a ref.
+std::optional<std::string> branch_glob_problem(const std::string& glob);
+
+}  // namespace kiln::config
