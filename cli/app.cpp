@@ -4,7 +4,7 @@
 #include <memory>
 
 #include <spdlog/cfg/env.h>
-#include <spdlog/sinks/stderr_color_sink.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "cli/command.h"
