@@ -1,0 +1,159 @@
+#include "registry-client/reference.h"
+
+#include <cctype>
+
+#include "common/error.h"
+#include "registry-client/digest.h"
+
+namespace kiln::registry {
+namespace {
+
+bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+
+bool tag_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }
+
+// One path component: [a-z0-9]+ ((\.|_|__|-+)[a-z0-9]+)*
+bool valid_component(const std::string& component) {
+    if (component.empty() || !lower_alnum(component.front()) || !lower_alnum(component.back())) {
+        return false;
+    }
+    for (std::size_t i = 0; i < component.size(); ++i) {
+        char c = component[i];
+        if (lower_alnum(c) || c == '-') {
+            continue;
+        }
+        if (c == '.' && lower_alnum(component[i + 1])) {
+            continue;
+        }
+        if (c == '_' && (lower_alnum(component[i + 1]) ||
+                         (component[i + 1] == '_' && i + 2 < component.size() && lower_alnum(component[i + 2])))) {
+            i += component[i + 1] == '_' ? 1 : 0;
+            continue;
+        }
+        return false;
+    }
+    return true;
+}
+
+bool looks_like_host(const std::string& component) {
+    return component.find('.') != std::string::npos || component.find(':') != std::string::npos ||
+           component == "localhost";
+}
+
+Reference split(const std::string& text, const std::string& default_host, const std::string& doing) {
+    if (text.empty()) {
+        throw UsageError(describe(doing, "the reference is empty"));
+    }
+    Reference ref;
+    std::string rest = text;
+    std::size_t slash = rest.find('/');
+    if (slash != std::string::npos && looks_like_host(rest.substr(0, slash))) {
+        ref.host = rest.substr(0, slash);
+        rest = rest.substr(slash + 1);
+    } else {
+        ref.host = default_host;
+    }
+    if (std::size_t at = rest.find('@'); at != std::string::npos) {
+        ref.digest = rest.substr(at + 1);
+        rest = rest.substr(0, at);
+        if (!is_sha256_digest(ref.digest)) {
+            throw UsageError(describe(doing, "'" + ref.digest + "' is not a digest (expected sha256: and 64 lowercase hex digits)"));
+        }
+    }
+    std::size_t colon = rest.rfind(':');
+    if (colon != std::string::npos && rest.find('/', colon) == std::string::npos) {
+        ref.tag = rest.substr(colon + 1);
+        rest = rest.substr(0, colon);
+        if (std::string problem = tag_problem(ref.tag); !problem.empty()) {
+            throw UsageError(describe(doing, problem));
+        }
+    }
+    ref.name = rest;
+    if (std::string problem = repository_name_problem(ref.name); !problem.empty()) {
+        throw UsageError(describe(doing, problem));
+    }
+    if (ref.host.size() + 1 + ref.name.size() > 255) {
+        throw UsageError(describe(doing, "host and repository name together exceed 255 characters"));
+    }
+    return ref;
+}
+
+}  // namespace
+
+std::string Reference::str() const {
+    std::string text = host.empty() ? name : host + "/" + name;
+    if (!digest.empty()) {
+        return text + "@" + digest;
+    }
+    return tag.empty() ? text : text + ":" + tag;
+}
+
+std::string repository_name_problem(const std::string& name) {
+    if (name.empty()) {
+        return "the repository name is empty";
+    }
+    std::size_t start = 0;
+    while (true) {
+        std::size_t slash = name.find('/', start);
+        std::string component = name.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (!valid_component(component)) {
+            return "'" + name + "' is not a valid repository name (use lowercase letters, digits and . _ - " +
+                   "between them, components joined by /)";
+        }
+        if (slash == std::string::npos) {
+            return "";
+        }
+        start = slash + 1;
+    }
+}
+
+std::string tag_problem(const std::string& tag) {
+    bool valid = !tag.empty() && tag.size() <= 128 && tag.front() != '.' && tag.front() != '-';
+    for (char c : tag) {
+        valid = valid && tag_char(c);
+    }
+    if (valid) {
+        return "";
+    }
+    return "'" + tag + "' is not a valid tag (1 to 128 letters, digits, _ . -, not starting with . or -)";
+}
+
+Reference parse_reference(const std::string& text, const std::string& default_host) {
+    Reference ref = split(text, default_host, "reading image reference '" + text + "'");
+    if (ref.tag.empty() && ref.digest.empty()) {
+        ref.tag = "latest";
+    }
+    return ref;
+}
+
+Reference parse_repository(const std::string& text, const std::string& default_host) {
+    std::string doing = "reading repository '" + text + "'";
+    Reference ref = split(text, default_host, doing);
+    if (!ref.tag.empty() || !ref.digest.empty()) {
+        throw UsageError(describe(doing, "name a repository without :TAG or @DIGEST"));
+    }
+    return ref;
+}
+
+std::string tag_from_branch(const std::string& branch) {
+    std::string tag;
+    for (char c : branch) {
+        char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (tag_char(lower)) {
+            tag += lower;
+        } else if (!tag.empty() && tag.back() != '-') {
+            tag += '-';
+        }
+    }
+    std::size_t first = tag.find_first_not_of(".-");
+    tag = first == std::string::npos ? "" : tag.substr(first);
+    if (tag.size() > 128) {
+        tag.resize(128);
+    }
+    while (!tag.empty() && (tag.back() == '-' || tag.back() == '.')) {
+        tag.pop_back();
+    }
+    return tag.empty() ? "branch" : tag;
+}
+
+}  // namespace kiln::registry

@@ -1,0 +1,43 @@
+#pragma once
+
+// Image references: `[HOST[:PORT]/]NAME[:TAG|@DIGEST]`, with the configured
+// registry as the default host.
+
+#include <string>
+
+namespace kiln::registry {
+
+struct Reference {
+    std::string host;     ///< `host:port`; the default registry's when the text named none
+    std::string name;     ///< repository, e.g. `app` or `team/app`
+    std::string tag;      ///< empty when `digest` is set or for a bare repository
+    std::string digest;   ///< `sha256:<hex>`, or empty
+
+    /// Tag or digest, as it goes in `/v2/<name>/manifests/<reference>`.
+    const std::string& reference() const { return digest.empty() ? tag : digest; }
+    /// `host/name:tag`, `host/name@digest` or `host/name`.
+    std::string str() const;
+};
+
+/// Parses an image reference; a missing tag becomes `latest`. A first
+/// component with `.` or `:`, or `localhost`, is a host. Throws UsageError
+/// saying what is wrong.
+Reference parse_reference(const std::string& text, const std::string& default_host);
+
+/// Parses a repository (`[HOST/]NAME`, no tag or digest). Throws UsageError.
+Reference parse_repository(const std::string& text, const std::string& default_host);
+
+/// Empty if `name` is a valid repository name (lowercase `[a-z0-9]+` parts
+/// joined by `.`, `_`, `__` or `-`, components joined by `/`), else why not.
+std::string repository_name_problem(const std::string& name);
+
+/// Empty if `tag` matches `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, else why not.
+std::string tag_problem(const std::string& tag);
+
+/// A tag made from a git branch name for `{branch}`: lowercase, every run of
+/// characters a tag cannot hold becomes `-`, no leading `.` or `-`, at most
+/// 128 characters. `feature/X` gives `feature-x`; a name with nothing usable
+/// gives `branch`.
+std::string tag_from_branch(const std::string& branch);
+
+}  // namespace kiln::registry
