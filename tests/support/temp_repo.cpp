@@ -14,11 +14,14 @@ std::string TempRepo::commit(const std::string& branch, const std::map<std::stri
     git::check(git_index_new(&raw_index), "creating in-memory index");
     const git::Index index(raw_index);
     for (const auto& [file, content] : files) {
+        // git_index_add_from_buffer needs an index backed by a repository; an
+        // in-memory index takes entries whose blob is already written.
         git_index_entry entry{};
         entry.path = file.c_str();
         entry.mode = GIT_FILEMODE_BLOB;
-        git::check(git_index_add_from_buffer(index.get(), &entry, content.data(), content.size()),
-                   "adding '" + file + "' to test commit");
+        git::check(git_blob_create_from_buffer(&entry.id, repo_.get(), content.data(), content.size()),
+                   "writing '" + file + "' for test commit");
+        git::check(git_index_add(index.get(), &entry), "adding '" + file + "' to test commit");
     }
     git_oid tree_id;
     git::check(git_index_write_tree_to(&tree_id, index.get(), repo_.get()), "writing test tree");
