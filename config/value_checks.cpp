@@ -76,7 +76,7 @@ std::optional<std::string> registry_url_problem(const std::string& url) {
         R"(https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:([1-9][0-9]{0,4}))?/?)";
     std::smatch match;
     const std::regex pattern(kPattern);
-    if (!std::regex_match(url, match, pattern) || (match[5].matched && std::stoi(match[5].str()) > 65535)) {
+    if (!std::regex_match(url, match, pattern) || (match[4].matched && std::stoi(match[4].str()) > 65535)) {
         return "expected http://HOST[:PORT] or https://HOST[:PORT] without a path, got " + quoted(url);
     }
     return std::nullopt;
