@@ -2,7 +2,6 @@
 
 #include "common/error.h"
 #include "common/git.h"
-#include "common/units.h"
 
 namespace kiln::config {
 namespace {
@@ -56,8 +55,7 @@ RepoConfig load_repo_config(git_repository* repo, const std::string& label, cons
     }
     const git_object_size_t size = git_blob_rawsize(blob->get());
     if (size > kMaxRepoConfigSize) {
-        throw ConfigError(where + ": the file is " + format_size(size) + ", more than a config can be (" +
-                          format_size(kMaxRepoConfigSize) + ")");
+        throw ConfigError(where + ": " + std::to_string(size) + " bytes is too big for a config (at most 1MiB)");
     }
     const std::string text(static_cast<const char*>(git_blob_rawcontent(blob->get())), static_cast<std::size_t>(size));
     return parse_repo_config(text, where, defaults);
