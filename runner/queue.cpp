@@ -1,0 +1,158 @@
+#include "runner/queue.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <map>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/posix.h"
+#include "runner/build_record.h"
+
+namespace kiln::runner {
+namespace {
+
+nlohmann::json job_to_json(const Job& job) {
+    return {{"repo", job.repo},       {"number", job.number}, {"repo_path", job.repo_path.string()},
+            {"ref", job.ref},         {"branch", job.branch}, {"sha", job.sha},
+            {"trigger", job.trigger}, {"queued_at", job.queued_at}};
+}
+
+std::optional<Job> read_job(const std::filesystem::path& file) {
+    std::string text;
+    try {
+        text = read_file(file);
+    } catch (const StateError&) {
+        return std::nullopt;  // claimed or cancelled between listing and reading
+    }
+    const nlohmann::json json = nlohmann::json::parse(text, nullptr, false);
+    try {
+        if (json.is_discarded()) {
+            throw StateError("not valid JSON");
+        }
+        Job job;
+        job.repo = json.at("repo").get<std::string>();
+        job.number = json.at("number").get<int>();
+        job.repo_path = json.value("repo_path", std::string());
+        job.ref = json.value("ref", std::string());
+        job.branch = json.value("branch", std::string());
+        job.sha = json.at("sha").get<std::string>();
+        job.trigger = json.value("trigger", std::string());
+        job.queued_at = json.value("queued_at", std::int64_t{0});
+        return job;
+    } catch (const std::exception& error) {
+        spdlog::warn("job={} problem=\"unreadable job file, left alone: {}\"", file.string(), error.what());
+        return std::nullopt;
+    }
+}
+
+std::vector<Job> list_jobs(const std::filesystem::path& dir) {
+    std::vector<Job> jobs;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".json") {
+            continue;  // a job still being written (`.json.tmp.<pid>`)
+        }
+        if (std::optional<Job> job = read_job(it->path())) {
+            jobs.push_back(std::move(*job));
+        }
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        throw StateError(describe("listing '" + dir.string() + "'", ec.message()));
+    }
+    std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
+        return a.queued_at != b.queued_at ? a.queued_at < b.queued_at
+               : a.repo != b.repo         ? a.repo < b.repo
+                                          : a.number < b.number;
+    });
+    return jobs;
+}
+
+void ensure_dir(const std::filesystem::path& dir) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+        throw StateError(describe("creating '" + dir.string() + "'", ec.message()));
+    }
+}
+
+}  // namespace
+
+std::string Job::file_name() const {
+    return StateLayout::job_file_name(repo, number);
+}
+
+void write_job(const StateLayout& layout, const Job& job) {
+    ensure_dir(layout.queue_dir());
+    write_file_atomic(layout.queue_dir() / job.file_name(), job_to_json(job).dump(2) + "\n");
+}
+
+std::vector<Job> list_queued(const StateLayout& layout) {
+    return list_jobs(layout.queue_dir());
+}
+
+std::vector<Job> list_claimed(const StateLayout& layout) {
+    return list_jobs(layout.running_dir());
+}
+
+bool claim_job(const StateLayout& layout, const Job& job) {
+    ensure_dir(layout.running_dir());
+    const std::filesystem::path from = layout.queue_dir() / job.file_name();
+    const std::filesystem::path to = layout.running_dir() / job.file_name();
+    if (std::rename(from.c_str(), to.c_str()) != 0) {
+        if (errno == ENOENT) {
+            return false;
+        }
+        check_errno(-1, "claiming job '" + from.string() + "'");
+    }
+    return true;
+}
+
+void release_job(const StateLayout& layout, const Job& job) {
+    const std::filesystem::path file = layout.running_dir() / job.file_name();
+    if (::unlink(file.c_str()) != 0 && errno != ENOENT) {
+        check_errno(-1, "removing job '" + file.string() + "'");
+    }
+}
+
+void unclaim_job(const StateLayout& layout, const Job& job) {
+    ensure_dir(layout.queue_dir());
+    const std::filesystem::path from = layout.running_dir() / job.file_name();
+    const std::filesystem::path to = layout.queue_dir() / job.file_name();
+    check_errno(std::rename(from.c_str(), to.c_str()), "returning job '" + from.string() + "' to the queue");
+}
+
+std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Job>& queued) {
+    std::map<std::string, int> newest;
+    for (const Job& job : queued) {
+        int& number = newest[job.branch_key()];
+        number = std::max(number, job.number);
+    }
+    std::vector<Job> kept;
+    for (const Job& job : queued) {
+        const int winner = newest[job.branch_key()];
+        if (job.number == winner) {
+            kept.push_back(job);
+            continue;
+        }
+        if (!claim_job(layout, job)) {
+            continue;
+        }
+        if (std::optional<BuildRecord> record = find_record(layout, job.repo, job.number);
+            record && !is_final(record->status)) {
+            record->status = BuildStatus::superseded;
+            record->reason = "superseded by #" + std::to_string(winner);
+            record->finished_at = unix_now();
+            write_record(layout, *record);
+            spdlog::info("build={} status=superseded by={}#{}", record->label(), job.repo, winner);
+        }
+        release_job(layout, job);
+    }
+    return kept;
+}
+
+}  // namespace kiln::runner

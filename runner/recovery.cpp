@@ -1,0 +1,78 @@
+#include "runner/recovery.h"
+
+#include <fstream>
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "runner/enqueue.h"
+#include "runner/queue.h"
+
+namespace kiln::runner {
+namespace {
+
+RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord record,
+                                     const std::filesystem::path& repo_path) {
+    BuildRequest request;
+    request.repo = record.repo;
+    request.repo_path = repo_path;
+    request.ref = record.ref;
+    request.sha = record.sha;
+    request.trigger = "retry of #" + std::to_string(record.number);
+    BuildRecord requeued = enqueue_build(layout, request);
+
+    record.status = BuildStatus::interrupted;
+    record.reason = "the runner died while it ran; queued again as #" + std::to_string(requeued.number);
+    record.finished_at = unix_now();
+    std::ofstream(layout.log_file(record.repo, record.number), std::ios::app)
+        << "\n[kiln] " << record.reason << "\n";
+    write_record(layout, record);
+    spdlog::warn("build={} status=interrupted requeued={}", record.label(), requeued.label());
+    return {record, requeued};
+}
+
+}  // namespace
+
+std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
+    std::vector<RecoveredBuild> recovered;
+    std::set<std::pair<std::string, int>> handled;
+    for (const Job& job : list_claimed(layout)) {
+        handled.emplace(job.repo, job.number);
+        std::optional<BuildRecord> record;
+        try {
+            record = find_record(layout, job.repo, job.number);
+        } catch (const StateError& error) {
+            spdlog::warn("build={}#{} problem=\"{}\"", job.repo, job.number, error.what());
+        }
+        if (record && record->status == BuildStatus::queued) {
+            unclaim_job(layout, job);  // claimed, but the build never started
+            spdlog::info("build={} requeued=\"claimed by a dead runner before it started\"", record->label());
+            continue;
+        }
+        if (record && record->status == BuildStatus::running) {
+            recovered.push_back(interrupt_and_requeue(layout, *record, job.repo_path));
+        }
+        release_job(layout, job);
+    }
+    // A running record without its job file (removed by hand, say) is just as dead.
+    for (const std::string& repo : build_repos(layout)) {
+        for (int number : build_numbers(layout, repo)) {
+            if (handled.count({repo, number}) != 0) {
+                continue;
+            }
+            std::optional<BuildRecord> record;
+            try {
+                record = find_record(layout, repo, number);
+            } catch (const StateError& error) {
+                spdlog::warn("build={}#{} problem=\"{}\"", repo, number, error.what());
+            }
+            if (record && record->status == BuildStatus::running) {
+                recovered.push_back(interrupt_and_requeue(layout, *record, {}));
+            }
+        }
+    }
+    return recovered;
+}
+
+}  // namespace kiln::runner

@@ -1,0 +1,351 @@
+#include "runner/runner.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "common/posix.h"
+#include "runner/cancel.h"
+#include "runner/recovery.h"
+#include "runner/retention.h"
+#include "runner/runner_lock.h"
+
+namespace kiln::runner {
+namespace {
+
+constexpr char kWakeSignal = 'S';
+constexpr char kWakeDone = 'D';
+
+// The write end of the daemon's wake pipe, for the signal handler: write() is
+// async-signal-safe, and unlike a blocked signal mask nothing of this leaks
+// into the builds' processes.
+std::atomic<int> g_wake_fd{-1};
+
+extern "C" void on_stop_signal(int) {
+    const int saved_errno = errno;
+    const int fd = g_wake_fd.load();
+    if (fd >= 0) {
+        [[maybe_unused]] const ssize_t ignored = ::write(fd, &kWakeSignal, 1);
+    }
+    errno = saved_errno;
+}
+
+// Installs the SIGTERM/SIGINT handlers for the daemon's life, then restores
+// the previous ones.
+class StopSignals {
+public:
+    explicit StopSignals(int wake_fd) {
+        g_wake_fd = wake_fd;
+        struct sigaction action {};
+        action.sa_handler = on_stop_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = SA_RESTART;
+        ::sigaction(SIGTERM, &action, &old_term_);
+        ::sigaction(SIGINT, &action, &old_int_);
+    }
+    ~StopSignals() {
+        ::sigaction(SIGTERM, &old_term_, nullptr);
+        ::sigaction(SIGINT, &old_int_, nullptr);
+        g_wake_fd = -1;
+    }
+    StopSignals(const StopSignals&) = delete;
+    StopSignals& operator=(const StopSignals&) = delete;
+
+private:
+    struct sigaction old_term_ {};
+    struct sigaction old_int_ {};
+};
+
+std::string seconds_text(std::int64_t seconds) {
+    return std::to_string(seconds) + "s";
+}
+
+class Daemon {
+public:
+    Daemon(const config::Config& config, const RunnerOptions& options, const JobRunner& job_runner)
+        : config_(config), layout_(config.state_dir), options_(options), job_runner_(job_runner) {
+        int fds[2];
+        check_errno(::pipe2(fds, O_CLOEXEC | O_NONBLOCK), "creating the runner's wake pipe");
+        wake_read_ = UniqueFd(fds[0]);
+        wake_write_ = UniqueFd(fds[1]);
+    }
+
+    int run() {
+        const StopSignals signals(wake_write_.get());
+        std::error_code ec;
+        std::filesystem::create_directories(layout_.queue_dir(), ec);
+        const UniqueFd watch(check_errno(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK), "watching the queue"));
+        check_errno(::inotify_add_watch(watch.get(), layout_.queue_dir().c_str(), IN_MOVED_TO | IN_CLOSE_WRITE),
+                    "watching '" + layout_.queue_dir().string() + "'");
+        spdlog::info("event=started pid={} jobs={} state_dir={} once={}", ::getpid(), config_.runner.jobs,
+                     layout_.root().string(), options_.once);
+        for (;;) {
+            reap_finished();
+            bool queue_empty = true;
+            if (!stopping_) {
+                try {
+                    queue_empty = start_queued();
+                } catch (const Error& error) {
+                    // A bad job or a full disk must not take the daemon down; the
+                    // next event or rescan tries again.
+                    spdlog::error("event=scan_failed problem=\"{}\"", error.what());
+                }
+            }
+            if (active_count() == 0 && (stopping_ || (options_.once && queue_empty))) {
+                break;
+            }
+            wait_for_event(watch.get());
+        }
+        spdlog::info("event=stopped");
+        return kExitOk;
+    }
+
+private:
+    struct Active {
+        std::thread thread;
+        std::string repo;
+        int slot = 0;
+        bool done = false;
+    };
+
+    std::size_t active_count() {
+        const std::lock_guard lock(mutex_);
+        return active_.size();
+    }
+
+    // Returns true when the queue held nothing to run.
+    bool start_queued() {
+        const std::vector<Job> jobs = coalesce_queued(layout_, list_queued(layout_));
+        for (const Job& job : jobs) {
+            if (active_count() >= static_cast<std::size_t>(std::max(1, config_.runner.jobs))) {
+                break;
+            }
+            bool busy = false;
+            {
+                const std::lock_guard lock(mutex_);
+                busy = active_.count(job.branch_key()) != 0;
+            }
+            if (!busy) {
+                start(job);
+            }
+        }
+        return jobs.empty();
+    }
+
+    void start(const Job& job) {
+        if (!claim_job(layout_, job)) {
+            return;  // cancelled, or another runner was quicker
+        }
+        std::optional<BuildRecord> record;
+        try {
+            record = find_record(layout_, job.repo, job.number);
+        } catch (const StateError& error) {
+            spdlog::error("build={}#{} problem=\"{}\"", job.repo, job.number, error.what());
+        }
+        if (!record || is_final(record->status)) {
+            release_job(layout_, job);  // cancelled meanwhile, or its record is gone
+            return;
+        }
+        if (cancel_requested(layout_, job.repo, job.number)) {
+            record->status = BuildStatus::cancelled;
+            record->reason = "cancelled before it started (kiln cancel)";
+            record->finished_at = unix_now();
+            write_record(layout_, *record);
+            remove_cancel_file(job);
+            release_job(layout_, job);
+            spdlog::info("build={} status=cancelled", record->label());
+            return;
+        }
+        record->status = BuildStatus::running;
+        record->started_at = unix_now();
+        write_record(layout_, *record);
+
+        const std::lock_guard lock(mutex_);
+        const int slot = free_slot(job.repo);
+        spdlog::info("build={} status=running branch={} sha={} slot={}", record->label(), job.branch,
+                     job.sha.substr(0, 8), slot);
+        Active& active = active_[job.branch_key()];
+        active.repo = job.repo;
+        active.slot = slot;
+        active.thread = std::thread([this, job, slot] { build(job, slot); });
+    }
+
+    // The lowest slot no running build of `repo` uses; needs mutex_.
+    int free_slot(const std::string& repo) const {
+        std::set<int> used;
+        for (const auto& [key, active] : active_) {
+            if (active.repo == repo) {
+                used.insert(active.slot);
+            }
+        }
+        int slot = 0;
+        while (used.count(slot) != 0) {
+            ++slot;
+        }
+        return slot;
+    }
+
+    // One build, on its own thread; nothing it throws may escape.
+    void build(const Job& job, int slot) {
+        const std::function<bool()> cancel = [this, &job] {
+            return cancel_all_.load() || cancel_requested(layout_, job.repo, job.number);
+        };
+        JobResult result;
+        try {
+            result = job_runner_(config_, job, slot, cancel);
+        } catch (const std::exception& error) {
+            result.status = BuildStatus::failed;
+            result.reason = error.what();
+            std::ofstream(layout_.log_file(job.repo, job.number), std::ios::app) << "[kiln] error: " << error.what() << "\n";
+        }
+        if (result.status == BuildStatus::cancelled) {
+            result.reason = cancel_all_.load()                  ? "runner stopped"
+                            : !result.reason.empty()            ? result.reason
+                                                                : "cancelled (kiln cancel)";
+        }
+        try {
+            finish(job, result);
+        } catch (const std::exception& error) {
+            spdlog::error("build={}#{} problem=\"recording the result: {}\"", job.repo, job.number, error.what());
+        }
+        {
+            const std::lock_guard lock(mutex_);
+            active_[job.branch_key()].done = true;
+        }
+        [[maybe_unused]] const ssize_t ignored = ::write(wake_write_.get(), &kWakeDone, 1);
+    }
+
+    void finish(const Job& job, const JobResult& result) {
+        BuildRecord record = read_record(layout_, job.repo, job.number);
+        record.status = result.status;
+        record.exit_code = result.exit_code;
+        record.reason = result.status == BuildStatus::success ? std::string() : result.reason;
+        if (!result.targets.empty()) {
+            record.targets = result.targets;
+        }
+        record.image = result.image;
+        record.digest = result.digest;
+        record.finished_at = unix_now();
+        write_record(layout_, record);
+        remove_cancel_file(job);
+        release_job(layout_, job);
+        const std::int64_t duration = record.duration_seconds(*record.finished_at).value_or(0);
+        if (record.reason.empty()) {
+            spdlog::info("build={} status={} duration={}", record.label(), to_string(record.status),
+                         seconds_text(duration));
+        } else {
+            spdlog::info("build={} status={} duration={} reason=\"{}\"", record.label(), to_string(record.status),
+                         seconds_text(duration), record.reason);
+        }
+        const std::vector<int> pruned = prune_builds(layout_, job.repo, config_.runner.keep_builds);
+        if (!pruned.empty()) {
+            spdlog::info("repo={} pruned={} oldest_kept=#{}", job.repo, pruned.size(), pruned.back() + 1);
+        }
+    }
+
+    void remove_cancel_file(const Job& job) const {
+        std::error_code ignored;
+        std::filesystem::remove(layout_.cancel_file(job.repo, job.number), ignored);
+    }
+
+    void reap_finished() {
+        std::vector<std::thread> finished;
+        {
+            const std::lock_guard lock(mutex_);
+            for (auto it = active_.begin(); it != active_.end();) {
+                if (it->second.done) {
+                    finished.push_back(std::move(it->second.thread));
+                    it = active_.erase(it);
+                } else {
+                    ++it;
+                }
+            }
+        }
+        for (std::thread& thread : finished) {
+            thread.join();
+        }
+    }
+
+    void wait_for_event(int watch_fd) {
+        int timeout = static_cast<int>(options_.rescan.count());
+        if (stopping_ && !cancel_all_) {
+            const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(stop_deadline_ -
+                                                                                    std::chrono::steady_clock::now());
+            timeout = static_cast<int>(std::clamp<std::int64_t>(left.count(), 0, timeout));
+        }
+        pollfd fds[2] = {{wake_read_.get(), POLLIN, 0}, {watch_fd, POLLIN, 0}};
+        if (::poll(fds, 2, timeout) < 0 && errno != EINTR) {
+            check_errno(-1, "waiting for jobs");
+        }
+        char bytes[64];
+        ssize_t got = 0;
+        while ((got = ::read(wake_read_.get(), bytes, sizeof bytes)) > 0) {
+            if (std::find(bytes, bytes + got, kWakeSignal) != bytes + got) {
+                on_stop_signal_received();
+            }
+        }
+        char events[4096];
+        while (::read(watch_fd, events, sizeof events) > 0) {
+        }
+        if (stopping_ && !cancel_all_ && std::chrono::steady_clock::now() >= stop_deadline_) {
+            spdlog::warn("event=stop_grace_over running={} action=cancel", active_count());
+            cancel_all_ = true;
+        }
+    }
+
+    void on_stop_signal_received() {
+        if (stopping_) {
+            spdlog::warn("event=second_stop_signal running={} action=cancel", active_count());
+            cancel_all_ = true;
+            return;
+        }
+        stopping_ = true;
+        stop_deadline_ = std::chrono::steady_clock::now() + options_.stop_grace;
+        spdlog::info("event=stopping running={} grace={}", active_count(), seconds_text(options_.stop_grace.count()));
+    }
+
+    const config::Config& config_;
+    StateLayout layout_;
+    RunnerOptions options_;
+    const JobRunner& job_runner_;
+    UniqueFd wake_read_;
+    UniqueFd wake_write_;
+    bool stopping_ = false;
+    std::chrono::steady_clock::time_point stop_deadline_;
+    std::atomic<bool> cancel_all_{false};
+    std::mutex mutex_;
+    std::map<std::string, Active> active_;  // by Job::branch_key()
+};
+
+}  // namespace
+
+int run_runner(const config::Config& config, const RunnerOptions& options, const JobRunner& job_runner) {
+    const StateLayout layout(config.state_dir);
+    const std::optional<RunnerLock> lock = RunnerLock::try_acquire(layout);
+    if (!lock) {
+        spdlog::debug("event=not_started why=\"another runner holds {}\"", layout.runner_lock().string());
+        return kExitOk;
+    }
+    for (const RecoveredBuild& recovered : recover_builds(layout)) {
+        spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.label(),
+                     recovered.requeued.label(), recovered.requeued.trigger);
+    }
+    Daemon daemon(config, options, job_runner);
+    return daemon.run();
+}
+
+}  // namespace kiln::runner
