@@ -251,9 +251,10 @@ private:
             spdlog::info("build={} status={} duration={} reason=\"{}\"", record.label(), to_string(record.status),
                          seconds_text(duration), record.reason);
         }
+        const std::lock_guard lock(prune_mutex_);
         const std::vector<int> pruned = prune_builds(layout_, job.repo, config_.runner.keep_builds);
         if (!pruned.empty()) {
-            spdlog::info("repo={} pruned={} oldest_kept=#{}", job.repo, pruned.size(), pruned.back() + 1);
+            spdlog::info("repo={} pruned={} newest_pruned=#{}", job.repo, pruned.size(), pruned.back());
         }
     }
 
@@ -327,6 +328,7 @@ private:
     bool stopping_ = false;
     std::chrono::steady_clock::time_point stop_deadline_;
     std::atomic<bool> cancel_all_{false};
+    std::mutex prune_mutex_;  // two builds of a repo ending at once prune once
     std::mutex mutex_;
     std::map<std::string, Active> active_;  // by Job::branch_key()
 };

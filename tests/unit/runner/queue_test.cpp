@@ -1,0 +1,85 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include "runner/build_record.h"
+#include "runner/queue.h"
+#include "tests/unit/runner/runner_fixture.h"
+
+using kiln::runner::BuildStatus;
+using kiln::runner::Job;
+
+TEST_CASE("of many claimers of one job exactly one wins", "[queue]") {
+    const kiln::test::StateFixture state;
+    for (int round = 0; round < 20; ++round) {
+        state.queue("app");
+    }
+    for (const Job& job : kiln::runner::list_queued(state.layout)) {
+        std::atomic<int> winners{0};
+        std::vector<std::thread> claimers;
+        for (int i = 0; i < 4; ++i) {
+            claimers.emplace_back([&] {
+                if (kiln::runner::claim_job(state.layout, job)) {
+                    ++winners;
+                }
+            });
+        }
+        for (std::thread& claimer : claimers) {
+            claimer.join();
+        }
+        CHECK(winners == 1);
+    }
+    CHECK(kiln::runner::list_queued(state.layout).empty());
+    CHECK(kiln::runner::list_claimed(state.layout).size() == 20);
+}
+
+TEST_CASE("a claimed job can be released or put back", "[queue]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    const Job job = kiln::runner::list_queued(state.layout).at(0);
+    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    CHECK_FALSE(kiln::runner::claim_job(state.layout, job));
+    kiln::runner::unclaim_job(state.layout, job);
+    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
+    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    kiln::runner::release_job(state.layout, job);
+    CHECK(kiln::runner::list_claimed(state.layout).empty());
+    CHECK(kiln::runner::list_queued(state.layout).empty());
+}
+
+TEST_CASE("queued pushes to one branch coalesce into the newest", "[queue]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main");      // 1
+    state.queue("app", "main");      // 2
+    state.queue("app", "feature");   // 3
+    state.queue("app", "main");      // 4
+    state.queue("web", "main");      // web 1
+
+    const std::vector<Job> kept = kiln::runner::coalesce_queued(state.layout, kiln::runner::list_queued(state.layout));
+    std::vector<std::string> labels;
+    for (const Job& job : kept) {
+        labels.push_back(job.repo + "#" + std::to_string(job.number));
+    }
+    std::sort(labels.begin(), labels.end());
+    CHECK(labels == std::vector<std::string>{"app#3", "app#4", "web#1"});
+    for (int number : {1, 2}) {
+        const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", number);
+        CHECK(record.status == BuildStatus::superseded);
+        CHECK(record.reason == "superseded by #4");
+        CHECK(record.finished_at.has_value());
+    }
+    CHECK(kiln::runner::read_record(state.layout, "app", 4).status == BuildStatus::queued);
+    CHECK(kiln::runner::list_queued(state.layout).size() == 3);
+    CHECK(kiln::runner::list_claimed(state.layout).empty());
+}
+
+TEST_CASE("an unreadable job file is left alone, not fatal", "[queue]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    state.dir.write("state/queue/junk@9.json", "{");
+    state.dir.write("state/queue/app@7.json.tmp.123", "half");
+    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
+    CHECK(std::filesystem::exists(state.layout.queue_dir() / "junk@9.json"));
+}

@@ -1,0 +1,79 @@
+#include <catch2/catch.hpp>
+
+#include "common/atomic_file.h"
+#include "runner/queue.h"
+#include "runner/recovery.h"
+#include "tests/unit/runner/runner_fixture.h"
+
+using kiln::runner::BuildStatus;
+
+namespace {
+
+// What a runner leaves behind when it is killed mid-build.
+void start_build(const kiln::test::StateFixture& state, const std::string& repo, int number) {
+    kiln::runner::Job job;
+    job.repo = repo;
+    job.number = number;
+    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, repo, number);
+    record.status = BuildStatus::running;
+    record.started_at = kiln::runner::unix_now();
+    kiln::runner::write_record(state.layout, record);
+}
+
+}  // namespace
+
+TEST_CASE("a build a dead runner left running is interrupted and queued again", "[recovery]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main", std::string(40, 'b'));
+    start_build(state, "app", 1);
+
+    const std::vector<kiln::runner::RecoveredBuild> recovered = kiln::runner::recover_builds(state.layout);
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].interrupted.number == 1);
+    CHECK(recovered[0].requeued.number == 2);
+
+    const kiln::runner::BuildRecord old = kiln::runner::read_record(state.layout, "app", 1);
+    CHECK(old.status == BuildStatus::interrupted);
+    CHECK(old.reason == "the runner died while it ran; queued again as #2");
+    CHECK(old.finished_at.has_value());
+    CHECK(kiln::read_file(state.layout.log_file("app", 1)) ==
+          "\n[kiln] the runner died while it ran; queued again as #2\n");
+
+    const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 2);
+    CHECK(retry.status == BuildStatus::queued);
+    CHECK(retry.trigger == "retry of #1");
+    CHECK(retry.sha == std::string(40, 'b'));
+    CHECK(retry.branch == "main");
+
+    const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].number == 2);
+    CHECK(queued[0].repo_path == state.dir / "app.git");
+    CHECK(kiln::runner::list_claimed(state.layout).empty());
+    CHECK(kiln::runner::recover_builds(state.layout).empty());
+}
+
+TEST_CASE("a job claimed but never started goes back to the queue as it was", "[recovery]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    kiln::runner::Job job;
+    job.repo = "app";
+    job.number = 1;
+    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    CHECK(kiln::runner::recover_builds(state.layout).empty());
+    REQUIRE(kiln::runner::list_queued(state.layout).size() == 1);
+    CHECK(kiln::runner::read_record(state.layout, "app", 1).status == BuildStatus::queued);
+}
+
+TEST_CASE("a running record without its job file is recovered too", "[recovery]") {
+    const kiln::test::StateFixture state;
+    kiln::runner::BuildRecord record = state.queue("team/app");
+    std::filesystem::remove(state.layout.queue_dir() / "team~app@1.json");
+    record.status = BuildStatus::running;
+    kiln::runner::write_record(state.layout, record);
+    const std::vector<kiln::runner::RecoveredBuild> recovered = kiln::runner::recover_builds(state.layout);
+    REQUIRE(recovered.size() == 1);
+    CHECK(recovered[0].requeued.label() == "team/app#2");
+    CHECK(kiln::runner::read_record(state.layout, "team/app", 1).status == BuildStatus::interrupted);
+}

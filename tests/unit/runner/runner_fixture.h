@@ -1,0 +1,30 @@
+#pragma once
+
+// Shared helpers for the runner unit tests: a state dir in a TempDir and a
+// quick way to queue builds.
+
+#include <string>
+
+#include "runner/enqueue.h"
+#include "runner/state_layout.h"
+#include "tests/support/temp_dir.h"
+
+namespace kiln::test {
+
+struct StateFixture {
+    TempDir dir;
+    runner::StateLayout layout{dir / "state"};
+
+    /// Queues a build of `repo` on `branch` with a made-up sha.
+    runner::BuildRecord queue(const std::string& repo, const std::string& branch = "main",
+                              const std::string& sha = std::string(40, 'a')) const {
+        runner::BuildRequest request;
+        request.repo = repo;
+        request.repo_path = dir / (repo + ".git");
+        request.ref = "refs/heads/" + branch;
+        request.sha = sha;
+        return runner::enqueue_build(layout, request);
+    }
+};
+
+}  // namespace kiln::test

@@ -1,0 +1,241 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "runner/build_record.h"
+#include "runner/cancel.h"
+#include "runner/queue.h"
+#include "runner/runner.h"
+#include "runner/runner_lock.h"
+#include "tests/unit/runner/runner_fixture.h"
+
+using kiln::runner::BuildStatus;
+using kiln::runner::Job;
+using kiln::runner::JobResult;
+using namespace std::chrono_literals;
+
+namespace {
+
+kiln::config::Config config_for(const kiln::test::StateFixture& state, int jobs = 2) {
+    kiln::config::Config config;
+    config.state_dir = state.layout.root();
+    config.git_root = state.dir.path();
+    config.runner.jobs = jobs;
+    config.runner.keep_builds = 100;
+    return config;
+}
+
+// A stand-in for execute_build that records what ran, concurrently with what.
+struct FakeBuilds {
+    std::mutex mutex;
+    std::vector<std::string> started;
+    int running = 0;
+    int most_at_once = 0;
+    std::map<std::string, int> running_per_branch;
+    bool branch_overlap = false;
+    std::chrono::milliseconds duration{100ms};
+
+    kiln::runner::JobRunner runner() {
+        return [this](const kiln::config::Config&, const Job& job, int, const std::function<bool()>& cancel) {
+            {
+                const std::lock_guard lock(mutex);
+                started.push_back(job.repo + "#" + std::to_string(job.number));
+                most_at_once = std::max(most_at_once, ++running);
+                branch_overlap |= ++running_per_branch[job.branch_key()] > 1;
+            }
+            JobResult result;
+            result.status = BuildStatus::success;
+            result.exit_code = 0;
+            result.targets = {"build"};
+            const auto end = std::chrono::steady_clock::now() + duration;
+            while (std::chrono::steady_clock::now() < end) {
+                if (cancel()) {
+                    result.status = BuildStatus::cancelled;
+                    result.exit_code.reset();
+                    break;
+                }
+                std::this_thread::sleep_for(10ms);
+            }
+            const std::lock_guard lock(mutex);
+            --running;
+            --running_per_branch[job.branch_key()];
+            return result;
+        };
+    }
+};
+
+BuildStatus status_of(const kiln::test::StateFixture& state, const std::string& repo, int number) {
+    return kiln::runner::read_record(state.layout, repo, number).status;
+}
+
+bool wait_for_status(const kiln::test::StateFixture& state, const std::string& repo, int number, BuildStatus status) {
+    for (int i = 0; i < 500; ++i) {
+        if (status_of(state, repo, number) == status) {
+            return true;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return false;
+}
+
+}  // namespace
+
+TEST_CASE("runner --once builds the queue: jobs at once, one per branch, older pushes superseded", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main");     // app#1: superseded by #3
+    state.queue("app", "feature");  // app#2
+    state.queue("app", "main");     // app#3
+    state.queue("web", "main");     // web#1
+    state.queue("api", "main");     // api#1
+    FakeBuilds builds;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    REQUIRE(kiln::runner::run_runner(config_for(state, 2), options, builds.runner()) == 0);
+
+    CHECK(builds.started.size() == 4);
+    CHECK(builds.most_at_once == 2);
+    CHECK_FALSE(builds.branch_overlap);
+    const kiln::runner::BuildRecord superseded = kiln::runner::read_record(state.layout, "app", 1);
+    CHECK(superseded.status == BuildStatus::superseded);
+    CHECK(superseded.reason == "superseded by #3");
+    for (const auto& [repo, number] : std::vector<std::pair<std::string, int>>{{"app", 2}, {"app", 3}, {"web", 1}, {"api", 1}}) {
+        const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, repo, number);
+        CHECK(record.status == BuildStatus::success);
+        CHECK(record.exit_code == 0);
+        CHECK(record.started_at.has_value());
+        CHECK(record.finished_at.has_value());
+        CHECK(record.targets == std::vector<std::string>{"build"});
+        CHECK(record.reason.empty());
+    }
+    CHECK(kiln::runner::list_queued(state.layout).empty());
+    CHECK(kiln::runner::list_claimed(state.layout).empty());
+    CHECK_FALSE(kiln::runner::runner_running(state.layout));
+}
+
+TEST_CASE("a runner builds one branch's pushes one after the other", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main");
+    FakeBuilds builds;
+    builds.duration = 300ms;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    std::thread runner([&] { kiln::runner::run_runner(config_for(state, 4), options, builds.runner()); });
+    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    state.queue("app", "main");  // arrives while #1 builds: waits, then runs
+    runner.join();
+    CHECK(builds.started == std::vector<std::string>{"app#1", "app#2"});
+    CHECK_FALSE(builds.branch_overlap);
+    CHECK(status_of(state, "app", 2) == BuildStatus::success);
+}
+
+TEST_CASE("a second runner exits at once while one holds the lock", "[runner]") {
+    const kiln::test::StateFixture state;
+    const std::optional<kiln::runner::RunnerLock> lock = kiln::runner::RunnerLock::try_acquire(state.layout);
+    REQUIRE(lock);
+    state.queue("app");
+    FakeBuilds builds;
+    CHECK(kiln::runner::run_runner(config_for(state), {}, builds.runner()) == 0);
+    CHECK(builds.started.empty());
+    CHECK(status_of(state, "app", 1) == BuildStatus::queued);
+}
+
+TEST_CASE("at start a runner recovers a dead runner's build and builds it again", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    Job job = kiln::runner::list_queued(state.layout).at(0);
+    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
+    record.status = BuildStatus::running;
+    kiln::runner::write_record(state.layout, record);
+
+    FakeBuilds builds;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
+    CHECK(status_of(state, "app", 1) == BuildStatus::interrupted);
+    CHECK(status_of(state, "app", 2) == BuildStatus::success);
+    CHECK(kiln::runner::read_record(state.layout, "app", 2).trigger == "retry of #1");
+    CHECK(builds.started == std::vector<std::string>{"app#2"});
+}
+
+TEST_CASE("kiln cancel stops a running build and the runner records it", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    FakeBuilds builds;
+    builds.duration = 20s;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    std::thread runner([&] { kiln::runner::run_runner(config_for(state), options, builds.runner()); });
+    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    CHECK(kiln::runner::cancel_build(state.layout, "app", 1).result == kiln::runner::CancelResult::requested);
+    runner.join();
+    const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
+    CHECK(record.status == BuildStatus::cancelled);
+    CHECK(record.reason == "cancelled (kiln cancel)");
+    CHECK_FALSE(kiln::runner::cancel_requested(state.layout, "app", 1));
+}
+
+TEST_CASE("SIGTERM: running builds get the grace period, then are cancelled", "[runner][slow]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main");
+    state.queue("web", "main");
+    FakeBuilds builds;
+    builds.duration = 30s;
+    kiln::runner::RunnerOptions options;
+    options.stop_grace = 1s;
+    std::atomic<int> code{-1};
+    std::thread runner([&] { code = kiln::runner::run_runner(config_for(state, 1), options, builds.runner()); });
+    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    const auto signalled = std::chrono::steady_clock::now();
+    REQUIRE(::kill(::getpid(), SIGTERM) == 0);
+    runner.join();
+    const auto took = std::chrono::steady_clock::now() - signalled;
+    CHECK(code == 0);
+    CHECK(took >= 900ms);
+    CHECK(took < 10s);
+    const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
+    CHECK(record.status == BuildStatus::cancelled);
+    CHECK(record.reason == "runner stopped");
+    // Not started: stays queued for the next runner.
+    CHECK(status_of(state, "web", 1) == BuildStatus::queued);
+    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
+}
+
+TEST_CASE("SIGTERM: a build that ends within the grace period keeps its result", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    FakeBuilds builds;
+    builds.duration = 300ms;
+    kiln::runner::RunnerOptions options;
+    options.stop_grace = 20s;
+    std::thread runner([&] { kiln::runner::run_runner(config_for(state), options, builds.runner()); });
+    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    REQUIRE(::kill(::getpid(), SIGINT) == 0);
+    runner.join();
+    CHECK(status_of(state, "app", 1) == BuildStatus::success);
+}
+
+TEST_CASE("after each build only runner.keep_builds builds of the repo are kept", "[runner]") {
+    const kiln::test::StateFixture state;
+    for (int i = 0; i < 5; ++i) {
+        kiln::runner::BuildRecord record = state.queue("app", "b" + std::to_string(i));
+        if (i < 3) {
+            record.status = BuildStatus::success;
+            kiln::runner::write_record(state.layout, record);
+            std::filesystem::remove(state.layout.queue_dir() / record.label().replace(3, 1, "@").append(".json"));
+        }
+    }
+    FakeBuilds builds;
+    builds.duration = 0ms;
+    kiln::config::Config config = config_for(state);
+    config.runner.keep_builds = 2;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    REQUIRE(kiln::runner::run_runner(config, options, builds.runner()) == 0);
+    CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{4, 5});
+}
