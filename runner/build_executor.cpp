@@ -1,0 +1,218 @@
+#include "runner/build_executor.h"
+
+#include <cstdio>
+#include <system_error>
+#include <variant>
+#include <vector>
+
+#include "common/error.h"
+#include "common/units.h"
+#include "runner/build_env.h"
+#include "runner/build_log.h"
+#include "runner/process.h"
+#include "runner/secrets.h"
+#include "runner/worktree.h"
+
+namespace kiln::runner {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+/// Output of `make -q` kept to look for "No rule to make target".
+constexpr std::size_t kProbeOutputMax = 64 * 1024;
+
+std::string seconds_text(Clock::duration elapsed) {
+    const double seconds = std::chrono::duration<double>(elapsed).count();
+    if (seconds >= 60) {
+        return format_duration(std::chrono::duration_cast<std::chrono::seconds>(elapsed));
+    }
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%.1fs", seconds);
+    return buffer;
+}
+
+bool has_makefile(const fs::path& dir) {
+    std::error_code error;
+    for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
+        if (fs::is_regular_file(dir / name, error)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/// What the build is running with, shared by its steps.
+struct Context {
+    const BuildPlan& plan;
+    BuildLog& log;
+    const std::function<bool()>& cancel_requested;
+    Clock::time_point deadline;
+    std::chrono::seconds timeout;
+    fs::path dir;
+    Environment env;
+};
+
+RunOptions run_options(const Context& context) {
+    RunOptions options;
+    options.deadline = context.deadline;
+    options.cancel_requested = context.cancel_requested;
+    options.grace = context.plan.kill_grace;
+    return options;
+}
+
+/// A stopped step as the build's outcome, or nothing when it ended by itself.
+std::optional<BuildOutcome> stopped(const Context& context, const ProcessResult& result) {
+    if (result.ending == Ending::timed_out) {
+        const std::string reason = "timed out after " + format_duration(context.timeout);
+        context.log.kiln(reason + "; the build was stopped");
+        return BuildOutcome{BuildStatus::timeout, std::nullopt, reason};
+    }
+    if (result.ending == Ending::cancelled) {
+        context.log.kiln("cancelled; the build was stopped");
+        return BuildOutcome{BuildStatus::cancelled, std::nullopt, "cancelled"};
+    }
+    return std::nullopt;
+}
+
+enum class Probe { exists, missing };
+
+/// Asks make whether the Makefile can make `target`, without running recipes.
+/// Returns the outcome instead when the build was stopped meanwhile.
+std::variant<Probe, BuildOutcome> probe_target(const Context& context, const std::string& target) {
+    ProcessSpec spec{{"make", "-q", target}, context.dir, context.env};
+    spec.env["LC_ALL"] = "C";  // the message below is translated otherwise
+    std::string output;
+    RunOptions options = run_options(context);
+    options.on_output = [&output](std::string_view chunk) {
+        output.append(chunk.substr(0, kProbeOutputMax - std::min(output.size(), kProbeOutputMax)));
+    };
+    const ProcessResult result = run_process(spec, options);
+    if (auto outcome = stopped(context, result)) {
+        return *outcome;
+    }
+    const bool no_rule = result.exit_code == 2 && (output.find("No rule to make target '" + target + "'.") != std::string::npos ||
+                                                   output.find("No rule to make target `" + target + "'.") != std::string::npos);
+    return no_rule ? Probe::missing : Probe::exists;
+}
+
+/// Runs `make target`; the outcome when it failed or was stopped.
+std::optional<BuildOutcome> make(const Context& context, const std::string& target) {
+    const std::string command = "make " + target;
+    context.log.kiln("$ " + command);
+    RunOptions options = run_options(context);
+    options.on_output = [&context](std::string_view chunk) { context.log.output(chunk); };
+    options.on_quiet = [&context] { context.log.flush_partial(); };
+    const ProcessResult result = run_process({{"make", target}, context.dir, context.env}, options);
+    context.log.finish_output();
+    if (result.leftovers > 0) {
+        context.log.kiln("stopped " + std::to_string(result.leftovers) + " process" +
+                         (result.leftovers == 1 ? "" : "es") + " that " + command + " left running");
+    }
+    if (auto outcome = stopped(context, result)) {
+        return outcome;
+    }
+    if (result.ending == Ending::exited && result.exit_code == 0) {
+        context.log.kiln(command + " done in " + seconds_text(result.elapsed));
+        return std::nullopt;
+    }
+    const std::string reason = command + " " + describe_ending(result);
+    context.log.kiln(reason);
+    return BuildOutcome{BuildStatus::failed, result.exit_code, reason};
+}
+
+BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested) {
+    const auto start = Clock::now();
+    const config::Config& config = *plan.config;
+    const std::chrono::seconds timeout = plan.repo_config.timeout.value_or(config.runner.timeout);
+    const std::string short_sha = plan.sha.substr(0, 7);
+
+    std::optional<SlotLock> slot;
+    std::optional<Worktree> worktree;
+    if (plan.repo_config.workspace == config::Workspace::fresh) {
+        worktree.emplace(Worktree::fresh(plan.repo_path, plan.worktree_root, plan.sha));
+        log.kiln("checkout " + short_sha + " into a fresh folder: " + std::to_string(worktree->changes()) +
+                 " files in " + seconds_text(worktree->elapsed()));
+    } else {
+        slot.emplace(acquire_slot(plan.worktree_root, plan.slot));
+        worktree.emplace(Worktree::reuse(plan.repo_path, plan.worktree_root, *slot, plan.sha));
+        if (!worktree->start_over_reason().empty()) {
+            log.kiln("worktree slot " + std::to_string(slot->slot()) +
+                     " started over: " + worktree->start_over_reason());
+        }
+        log.kiln("checkout " + short_sha + " into slot " + std::to_string(slot->slot()) +
+                 (worktree->started_over() ? " (new)" : "") + ": " + std::to_string(worktree->changes()) +
+                 " files changed in " + seconds_text(worktree->elapsed()));
+    }
+
+    const std::map<std::string, std::string> secrets = load_secrets(config.secrets_dir, plan.repo);
+    std::vector<std::string> secret_values;
+    for (const auto& [key, value] : secrets) {
+        secret_values.push_back(value);
+    }
+    log.add_secrets(secret_values);
+    if (!secrets.empty()) {
+        log.kiln(std::to_string(secrets.size()) + " secret" + (secrets.size() == 1 ? "" : "s") + " from " +
+                 secrets_file(config.secrets_dir, plan.repo).string());
+    }
+
+    if (!has_makefile(worktree->dir())) {
+        log.kiln("no Makefile in " + short_sha + "; nothing to build");
+        return {BuildStatus::skipped, std::nullopt, "no Makefile"};
+    }
+
+    const BuildIdentity identity{plan.repo, plan.branch, plan.ref, plan.sha, plan.number};
+    const Context context{plan,
+                          log,
+                          cancel_requested,
+                          start + timeout,
+                          timeout,
+                          worktree->dir(),
+                          build_environment(current_environment(), config, plan.repo_config, identity, secrets)};
+    std::vector<std::string> missing;
+    for (const std::string& target : plan.repo_config.targets) {
+        if (target.empty() || target[0] == '-') {
+            const std::string reason = "'" + target + "' is not a make target";
+            log.kiln("error: " + reason);
+            return {BuildStatus::failed, std::nullopt, reason};
+        }
+        const auto probe = probe_target(context, target);
+        if (const auto* outcome = std::get_if<BuildOutcome>(&probe)) {
+            return *outcome;
+        }
+        if (std::get<Probe>(probe) == Probe::missing) {
+            log.kiln("Makefile has no target '" + target + "'; nothing to build");
+            missing.push_back(target);
+            continue;
+        }
+        if (auto outcome = make(context, target)) {
+            return *outcome;
+        }
+    }
+    if (!plan.repo_config.targets.empty() && missing.size() == plan.repo_config.targets.size()) {
+        std::string reason = "Makefile has no target";
+        for (std::size_t i = 0; i < missing.size(); ++i) {
+            reason += (i == 0 ? " '" : ", '") + missing[i] + "'";
+        }
+        return {BuildStatus::skipped, std::nullopt, reason};
+    }
+    log.kiln("build done in " + seconds_text(Clock::now() - start));
+    return {BuildStatus::success, 0, ""};
+}
+
+}  // namespace
+
+BuildOutcome execute_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested) {
+    if (plan.config == nullptr) {
+        throw Error("executing build " + plan.repo + "#" + std::to_string(plan.number) + ": no config given");
+    }
+    try {
+        return run_build(plan, log, cancel_requested);
+    } catch (const Error& error) {
+        // Writing this line throws again when the log itself is what failed.
+        log.kiln(std::string("error: ") + error.what());
+        return {BuildStatus::failed, std::nullopt, error.what()};
+    }
+}
+
+}  // namespace kiln::runner

@@ -1,0 +1,62 @@
+#pragma once
+
+// Executing one build: the worktree at the pushed sha, the environment, then
+// `make TARGET` for each target, all written to the build's log.
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "config/config.h"
+#include "runner/build_record.h"
+
+namespace kiln::runner {
+
+class BuildLog;
+
+/// Everything execute_build needs to know about one build.
+struct BuildPlan {
+    const config::Config* config = nullptr;  ///< runner.timeout, registry.url, secrets_dir; required
+    std::string repo;                        ///< canonical: `app`, `team/app`
+    std::filesystem::path repo_path;         ///< the bare repository
+    int number = 0;
+    std::string ref;                         ///< `refs/heads/main`; empty for a rebuild of a bare sha
+    std::string branch;                      ///< `main`; empty for a rebuild of a bare sha
+    std::string sha;                         ///< the full commit id to build, exactly
+    config::RepoConfig repo_config;          ///< .kiln.yml at `sha` over the config's defaults
+    std::filesystem::path worktree_root;     ///< state/work/<repo>
+    /// The reusable worktree slot to use; when another process holds it, the
+    /// lowest free one is taken instead. Unused with `workspace: fresh`.
+    int slot = 0;
+    /// Between SIGTERM and SIGKILL when the build is stopped.
+    std::chrono::milliseconds kill_grace{10000};
+};
+
+/// How a build ended. exit_code is make's, when make ran and exited.
+struct BuildOutcome {
+    BuildStatus status = BuildStatus::failed;
+    std::optional<int> exit_code;
+    std::string reason;  ///< empty on success
+};
+
+/// Runs the build of `plan`, writing make's output and `[kiln]` lines (one per
+/// phase, with its duration) to `log`:
+///  - checks out plan.sha (reusable slot or fresh folder, per workspace);
+///  - no GNUmakefile, makefile or Makefile: skipped, `no Makefile in <sha7>`;
+///  - for each target: when the Makefile has no rule for it (asked with
+///    `make -q TARGET`, which runs no recipe except `+` lines and $(MAKE)
+///    ones), `Makefile has no target 'T'; nothing to build`, and the next
+///    target; else `$ make T`; the first failure ends the build. When no target
+///    exists at all the build is skipped;
+///  - the timeout (repo_config.timeout, else runner.timeout) covers the whole
+///    build; cancel_requested() is polled throughout; either stops make (SIGTERM
+///    to its group, SIGKILL to every process of it after plan.kill_grace).
+/// Failures of kiln's own (a missing commit, a bad secrets file, no make) end
+/// the build `failed` with the error as reason and an `[kiln] error:` line; only
+/// a failure to write the log itself throws (StateError). Throws Error when
+/// plan.config is null.
+BuildOutcome execute_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested);
+
+}  // namespace kiln::runner

@@ -1,0 +1,154 @@
+#include "runner/secrets.h"
+
+#include <optional>
+#include <string_view>
+#include <system_error>
+#include <vector>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+
+namespace kiln::runner {
+namespace {
+
+constexpr std::string_view kBlank = " \t\r";
+
+std::string_view trim(std::string_view text) {
+    const auto first = text.find_first_not_of(kBlank);
+    if (first == std::string_view::npos) {
+        return {};
+    }
+    const auto last = text.find_last_not_of(kBlank);
+    return text.substr(first, last - first + 1);
+}
+
+bool valid_key(std::string_view key) {
+    if (key.empty() || (key[0] >= '0' && key[0] <= '9')) {
+        return false;
+    }
+    for (const char c : key) {
+        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/// The value of a quoted `raw` (first character is the quote), or the reason
+/// it is malformed.
+struct Unquoted {
+    std::string value;
+    std::string problem;
+};
+
+Unquoted unquote(std::string_view raw) {
+    const char quote = raw[0];
+    if (raw.size() < 2 || raw.back() != quote) {
+        return {{}, std::string("unterminated ") + (quote == '"' ? "double" : "single") + " quote"};
+    }
+    const std::string_view inner = raw.substr(1, raw.size() - 2);
+    if (quote == '\'') {
+        if (inner.find('\'') != std::string_view::npos) {
+            return {{}, "a single-quoted value cannot contain a single quote"};
+        }
+        return {std::string(inner), {}};
+    }
+    std::string value;
+    for (std::size_t i = 0; i < inner.size(); ++i) {
+        const char c = inner[i];
+        if (c == '"') {
+            return {{}, "unescaped double quote inside a double-quoted value"};
+        }
+        if (c != '\\') {
+            value += c;
+            continue;
+        }
+        if (i + 1 == inner.size()) {
+            return {{}, "backslash at the end of a double-quoted value"};
+        }
+        switch (const char next = inner[++i]) {
+        case 'n': value += '\n'; break;
+        case 't': value += '\t'; break;
+        case '"': value += '"'; break;
+        case '\\': value += '\\'; break;
+        case '$': value += '$'; break;
+        default: return {{}, std::string("unknown escape \\") + next + " in a double-quoted value"};
+        }
+    }
+    return {value, {}};
+}
+
+}  // namespace
+
+std::filesystem::path secrets_file(const std::filesystem::path& secrets_dir, const std::string& repo) {
+    return secrets_dir / (repo + ".env");
+}
+
+std::map<std::string, std::string> parse_secrets(const std::string& text, const std::string& source) {
+    std::map<std::string, std::string> secrets;
+    std::vector<std::string> problems;
+    std::size_t line_number = 0;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        auto end = text.find('\n', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        ++line_number;
+        std::string_view line = trim(std::string_view(text).substr(start, end - start));
+        start = end + 1;
+        const auto report = [&](const std::string& what) {
+            problems.push_back(source + ":" + std::to_string(line_number) + ": " + what);
+        };
+        if (line.empty() || line[0] == '#') {
+            continue;
+        }
+        if (line.substr(0, 7) == "export " || line.substr(0, 7) == "export\t") {
+            line = trim(line.substr(7));
+        }
+        const auto equals = line.find('=');
+        if (equals == std::string_view::npos) {
+            report("expected KEY=VALUE");
+            continue;
+        }
+        const std::string_view key = trim(line.substr(0, equals));
+        if (!valid_key(key)) {
+            report("'" + std::string(key) + "' is not a variable name (letters, digits and _, not starting with a digit)");
+            continue;
+        }
+        const std::string_view raw = trim(line.substr(equals + 1));
+        if (!raw.empty() && (raw[0] == '"' || raw[0] == '\'')) {
+            Unquoted unquoted = unquote(raw);
+            if (!unquoted.problem.empty()) {
+                report(unquoted.problem);
+                continue;
+            }
+            secrets[std::string(key)] = std::move(unquoted.value);
+        } else {
+            secrets[std::string(key)] = std::string(raw);
+        }
+    }
+    if (!problems.empty()) {
+        std::string message;
+        for (const std::string& problem : problems) {
+            message += (message.empty() ? "" : "\n") + problem;
+        }
+        throw ConfigError(message);
+    }
+    return secrets;
+}
+
+std::map<std::string, std::string> load_secrets(const std::filesystem::path& secrets_dir, const std::string& repo) {
+    const std::filesystem::path file = secrets_file(secrets_dir, repo);
+    std::error_code error;
+    if (!std::filesystem::exists(file, error)) {
+        if (error && error != std::errc::no_such_file_or_directory) {
+            throw StateError(describe("reading secrets '" + file.string() + "'", error.message()));
+        }
+        return {};
+    }
+    return parse_secrets(read_file(file), file.string());
+}
+
+}  // namespace kiln::runner

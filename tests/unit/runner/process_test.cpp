@@ -1,0 +1,212 @@
+#include <catch2/catch.hpp>
+
+#include <atomic>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "runner/process.h"
+#include "tests/support/temp_dir.h"
+
+using namespace std::chrono_literals;
+using kiln::runner::Ending;
+using kiln::runner::ProcessSpec;
+using kiln::runner::RunOptions;
+using kiln::runner::run_process;
+
+namespace {
+
+void subreaper_once() {
+    static const bool done = (kiln::runner::become_subreaper(), true);
+    (void)done;
+}
+
+ProcessSpec shell(const std::string& script, const std::filesystem::path& cwd) {
+    return {{"sh", "-c", script}, cwd, {{"PATH", "/usr/bin:/bin"}}};
+}
+
+/// Runs `script` and returns its merged output.
+struct Captured {
+    kiln::runner::ProcessResult result;
+    std::string output;
+};
+
+Captured capture(const ProcessSpec& spec, RunOptions options = {}) {
+    Captured captured;
+    options.on_output = [&captured](std::string_view chunk) { captured.output += chunk; };
+    captured.result = run_process(spec, options);
+    return captured;
+}
+
+std::vector<pid_t> read_pids(const std::filesystem::path& file) {
+    std::istringstream in(kiln::read_file(file));
+    std::vector<pid_t> pids;
+    for (pid_t pid = 0; in >> pid;) {
+        pids.push_back(pid);
+    }
+    return pids;
+}
+
+bool process_exists(pid_t pid) {
+    return std::filesystem::exists("/proc/" + std::to_string(pid));
+}
+
+}  // namespace
+
+TEST_CASE("run_process merges stdout and stderr and reports the exit code", "[process]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    const Captured run = capture(shell("echo out; echo err >&2; echo out again; exit 3", dir.path()));
+    CHECK(run.output == "out\nerr\nout again\n");
+    CHECK(run.result.ending == Ending::exited);
+    CHECK(run.result.exit_code == 3);
+    CHECK(run.result.leftovers == 0);
+    CHECK(kiln::runner::describe_ending(run.result) == "exited 3");
+}
+
+TEST_CASE("run_process reports a process killed by a signal", "[process]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    const Captured run = capture(shell("kill -KILL $$", dir.path()));
+    CHECK(run.result.ending == Ending::signaled);
+    CHECK(run.result.signal == SIGKILL);
+    CHECK(kiln::runner::describe_ending(run.result) == "killed by signal 9 (SIGKILL)");
+}
+
+TEST_CASE("run_process gives exactly the environment, stdin /dev/null, cwd and a process group", "[process]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    ::setenv("GIT_DIR", "/srv/git/app.git", 1);
+    ProcessSpec spec = shell("env | sort; readlink /proc/self/fd/0; pwd; cat; "
+                             "test \"$(cut -d' ' -f5 /proc/$$/stat)\" = $$ && echo own group",
+                             dir.path());
+    spec.env["FOO"] = "bar baz";
+    const Captured run = capture(spec);
+    ::unsetenv("GIT_DIR");
+    std::istringstream lines(run.output);
+    std::vector<std::string> got;
+    for (std::string line; std::getline(lines, line);) {
+        got.push_back(line);
+    }
+    INFO(run.output);
+    REQUIRE(got.size() == 7);
+    CHECK(got[0] == "FOO=bar baz");
+    CHECK(got[1].rfind("KILN_STEP_ID=", 0) == 0);
+    CHECK(got[2] == "PATH=/usr/bin:/bin");
+    CHECK(got[3] == "PWD=" + dir.path().string());
+    CHECK(got[4] == "/dev/null");
+    CHECK(got[5] == dir.path().string());
+    CHECK(got[6] == "own group");
+    CHECK(run.result.exit_code == 0);
+}
+
+TEST_CASE("run_process names a program missing from PATH", "[process]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    const ProcessSpec spec{{"no-such-kiln-program", "build"}, dir.path(), {{"PATH", "/usr/bin:/bin"}}};
+    REQUIRE_THROWS_AS(run_process(spec, {}), kiln::ProcessError);
+    REQUIRE_THROWS_WITH(run_process(spec, {}),
+                        "running no-such-kiln-program: 'no-such-kiln-program' not found in PATH (/usr/bin:/bin)");
+}
+
+TEST_CASE("a timeout stops every process of the step, also those that ignore SIGTERM or left the group",
+          "[process][slow]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    const std::string script = "trap '' TERM; "
+                               "sleep 1000 & echo $! >> pids; "
+                               "setsid sleep 1000 & echo $! >> pids; "
+                               "env -i /usr/bin/setsid /bin/sleep 1000 & echo $! >> pids; "
+                               "echo $$ >> pids; echo started; sleep 1000";
+    RunOptions options;
+    options.deadline = std::chrono::steady_clock::now() + 1s;
+    options.grace = 300ms;
+    const Captured run = capture(shell(script, dir.path()), options);
+    CHECK(run.output == "started\n");
+    CHECK(run.result.ending == Ending::timed_out);
+    CHECK(run.result.signal == SIGKILL);
+    CHECK(kiln::runner::describe_ending(run.result) == "timed out");
+    CHECK(run.result.elapsed < 5s);
+    const std::vector<pid_t> pids = read_pids(dir / "pids");
+    REQUIRE(pids.size() == 4);
+    for (const pid_t pid : pids) {
+        INFO("pid " << pid);
+        CHECK_FALSE(process_exists(pid));
+    }
+}
+
+TEST_CASE("cancel stops the step and its orphans", "[process][slow]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    std::atomic<bool> cancel{false};
+    std::thread canceller([&cancel] {
+        std::this_thread::sleep_for(300ms);
+        cancel = true;
+    });
+    RunOptions options;
+    options.cancel_requested = [&cancel] { return cancel.load(); };
+    options.grace = 2s;
+    // The subshell exits at once, so its sleep is an orphan re-parented to us.
+    const Captured run = capture(shell("(sleep 1000 & echo $! >> pids); echo $$ >> pids; sleep 1000", dir.path()), options);
+    canceller.join();
+    CHECK(run.result.ending == Ending::cancelled);
+    CHECK(run.result.signal == SIGTERM);
+    CHECK(run.result.elapsed < 2s);
+    const std::vector<pid_t> pids = read_pids(dir / "pids");
+    REQUIRE(pids.size() == 2);
+    for (const pid_t pid : pids) {
+        CHECK_FALSE(process_exists(pid));
+    }
+}
+
+TEST_CASE("processes a step leaves running after it exited are stopped", "[process]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    RunOptions options;
+    options.linger = 200ms;
+    const Captured run = capture(shell("sleep 1000 & echo $! > pids; echo bye", dir.path()), options);
+    CHECK(run.output == "bye\n");
+    CHECK(run.result.ending == Ending::exited);
+    CHECK(run.result.exit_code == 0);
+    CHECK(run.result.leftovers == 1);
+    CHECK_FALSE(process_exists(read_pids(dir / "pids").at(0)));
+}
+
+TEST_CASE("output arriving slowly reaches on_quiet between chunks", "[process]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    std::string seen;
+    RunOptions options;
+    options.quiet_after = 50ms;
+    options.on_output = [&seen](std::string_view chunk) { seen += chunk; };
+    options.on_quiet = [&seen] { seen += "|"; };
+    run_process(shell("printf 'a'; sleep 0.4; printf 'b\\n'", dir.path()), options);
+    // No pause after the last chunk: the process ended first.
+    CHECK(seen == "a|b\n");
+}
+
+TEST_CASE("reap_orphans collects zombies re-parented to the subreaper", "[process]") {
+    subreaper_once();
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        // The grandchild gets a group of its own, like a build step, then
+        // outlives its parent by a moment and dies as our orphan.
+        if (::fork() == 0) {
+            ::setpgid(0, 0);
+            ::usleep(100 * 1000);
+            ::_exit(0);
+        }
+        ::_exit(0);
+    }
+    ::waitpid(child, nullptr, 0);
+    std::this_thread::sleep_for(400ms);
+    CHECK(kiln::runner::reap_orphans() == 1);
+    CHECK(kiln::runner::reap_orphans() == 0);
+}
