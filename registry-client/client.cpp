@@ -8,6 +8,7 @@
 #include "common/error.h"
 #include "registry-client/blob_upload.h"
 #include "registry-client/digest.h"
+#include "registry-client/reference.h"
 #include "registry-client/transport.h"
 #include "registry-client/url.h"
 
@@ -52,14 +53,6 @@ std::string next_link(const std::string& header) {
     return "";
 }
 
-// The authority exactly as the user wrote it in registry.url (`127.0.0.1:5000`).
-std::string authority_of(const std::string& url) {
-    std::size_t start = url.find("://");
-    start = start == std::string::npos ? 0 : start + 3;
-    std::size_t end = url.find_first_of("/?#", start);
-    return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
-}
-
 }  // namespace
 
 const std::string& manifest_accept_list() {
@@ -69,7 +62,7 @@ const std::string& manifest_accept_list() {
 }
 
 struct Client::Impl {
-    explicit Impl(ClientOptions options) : transport(std::move(options)), host(authority_of(transport.options().url)) {}
+    explicit Impl(ClientOptions options) : transport(std::move(options)), host(host_of_url(transport.options().url)) {}
 
     detail::Transport transport;
     std::string host;

@@ -135,6 +135,25 @@ Reference parse_repository(const std::string& text, const std::string& default_h
     return ref;
 }
 
+std::string host_of_url(const std::string& url) {
+    std::size_t start = url.find("://");
+    start = start == std::string::npos ? 0 : start + 3;
+    std::size_t end = url.find_first_of("/?#", start);
+    return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+ClientOptions client_options_for(const Reference& ref, const ClientOptions& configured) {
+    if (ref.host == host_of_url(configured.url)) {
+        return configured;
+    }
+    ClientOptions options = configured;
+    std::size_t scheme_end = configured.url.find("://");
+    options.url = (scheme_end == std::string::npos ? "http" : configured.url.substr(0, scheme_end)) + "://" + ref.host;
+    options.username.clear();
+    options.password.clear();
+    return options;
+}
+
 std::string tag_from_branch(const std::string& branch) {
     std::string tag;
     for (char c : branch) {

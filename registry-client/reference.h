@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "registry-client/client.h"
+
 namespace kiln::registry {
 
 struct Reference {
@@ -33,6 +35,15 @@ std::string repository_name_problem(const std::string& name);
 
 /// Empty if `tag` matches `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, else why not.
 std::string tag_problem(const std::string& tag);
+
+/// `host:port` of a registry URL as written (`http://127.0.0.1:5000` gives
+/// `127.0.0.1:5000`): the default host of references.
+std::string host_of_url(const std::string& url);
+
+/// Options for talking to `ref.host`: `configured` itself when that is its
+/// host, else the same scheme and settings for the other host, without the
+/// credentials (they belong to the configured registry).
+ClientOptions client_options_for(const Reference& ref, const ClientOptions& configured);
 
 /// A tag made from a git branch name for `{branch}`: lowercase, every run of
 /// characters a tag cannot hold becomes `-`, no leading `.` or `-`, at most

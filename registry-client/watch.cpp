@@ -1,0 +1,181 @@
+#include "registry-client/watch.h"
+
+#include <thread>
+
+#include <httplib.h>
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+
+namespace kiln::registry {
+namespace {
+
+// Compares without an early exit, so response times do not leak the token.
+bool same_token(const std::string& given, const std::string& expected) {
+    unsigned difference = given.size() == expected.size() ? 0 : 1;
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        difference |= static_cast<unsigned>(given[i] ^ expected[i % std::max<std::size_t>(expected.size(), 1)]);
+    }
+    return difference == 0 && !expected.empty();
+}
+
+}  // namespace
+
+struct Watcher::Listener {
+    httplib::Server server;
+    std::thread thread;
+
+    ~Listener() {
+        server.stop();
+        if (thread.joinable()) {
+            thread.join();
+        }
+    }
+};
+
+Watcher::Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action)
+    : client_(client), ref_(std::move(ref)), options_(std::move(options)), action_(std::move(action)) {}
+
+Watcher::~Watcher() = default;
+
+int Watcher::start_listener() {
+    if (options_.listen.empty()) {
+        return 0;
+    }
+    std::string doing = "listening on " + options_.listen;
+    std::size_t colon = options_.listen.rfind(':');
+    if (colon == std::string::npos) {
+        throw UsageError(describe(doing, "expected HOST:PORT, e.g. 0.0.0.0:9000"));
+    }
+    std::string host = options_.listen.substr(0, colon);
+    if (host.empty()) {
+        host = "0.0.0.0";
+    }
+    int port = 0;
+    try {
+        port = std::stoi(options_.listen.substr(colon + 1));
+    } catch (const std::exception&) {
+        throw UsageError(describe(doing, "bad port '" + options_.listen.substr(colon + 1) + "'"));
+    }
+    if (options_.token.empty()) {
+        throw UsageError(describe(doing, "--listen needs --token, so that only your builds can trigger a check"));
+    }
+    listener_ = std::make_unique<Listener>();
+    listener_->server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response) {
+        std::string given = request.get_param_value("token");
+        std::string authorization = request.get_header_value("Authorization");
+        if (authorization.rfind("Bearer ", 0) == 0) {
+            given = authorization.substr(7);
+        }
+        if (!same_token(given, options_.token)) {
+            spdlog::warn("watch hook=refused from={}", request.remote_addr);
+            response.status = 403;
+            response.set_content("forbidden: wrong or missing token\n", "text/plain");
+            return;
+        }
+        spdlog::info("watch hook=accepted from={}", request.remote_addr);
+        notify();
+        response.status = 202;
+        response.set_content("check queued\n", "text/plain");
+    });
+    int bound = port == 0 ? listener_->server.bind_to_any_port(host) : (listener_->server.bind_to_port(host, port) ? port : -1);
+    if (bound <= 0) {
+        throw Error(describe(doing, "cannot bind (address in use or not local?)"));
+    }
+    listener_->thread = std::thread([this] { listener_->server.listen_after_bind(); });
+    spdlog::info("watch listen={}:{} path=/hook", host, bound);
+    return bound;
+}
+
+void Watcher::run() {
+    spdlog::info("watch image={} interval={}ms now={}", ref_.str(), options_.interval.count(), options_.now);
+    bool first = true;
+    while (true) {
+        {
+            std::lock_guard lock(mutex_);
+            if (stopped_) {
+                return;
+            }
+            notified_ = false;
+        }
+        check(first);
+        if (options_.once) {
+            return;
+        }
+        wait();
+    }
+}
+
+void Watcher::check(bool& first) {
+    ManifestCheck result;
+    try {
+        result = client_.check_manifest(ref_.name, ref_.reference(), known_);
+    } catch (const RegistryError& error) {
+        if (options_.once) {
+            throw;
+        }
+        if (!down_) {
+            spdlog::warn("watch status=unreachable error=\"{}\" retry_every={}ms", error.what(), options_.interval.count());
+            down_ = true;
+        }
+        return;
+    }
+    if (down_) {
+        spdlog::info("watch status=reachable");
+        down_ = false;
+    }
+    bool was_first = first;
+    first = false;
+    if (result.state == ManifestCheck::State::missing) {
+        if (!missing_logged_) {
+            spdlog::warn("watch image={} status=missing (waiting for it to be pushed)", ref_.str());
+            missing_logged_ = true;
+        }
+        return;
+    }
+    missing_logged_ = false;
+    if (result.state == ManifestCheck::State::unchanged) {
+        spdlog::debug("watch image={} status=unchanged digest={}", ref_.str(), known_);
+        return;
+    }
+    known_ = result.digest;
+    if (was_first && !options_.now) {
+        spdlog::info("watch image={} status=baseline digest={}", ref_.str(), known_);
+        return;
+    }
+    std::string image = ref_.host + "/" + ref_.name + "@" + known_;
+    spdlog::info("watch image={} status=changed digest={} action=run", ref_.str(), known_);
+    auto started = std::chrono::steady_clock::now();
+    int status = action_(image, known_);
+    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (status == 0) {
+        spdlog::info("watch digest={} action=done exit=0 ms={}", known_, elapsed.count());
+    } else {
+        // The digest still counts as handled: rerunning a failing deploy every
+        // interval would hammer the host. A new push triggers the next run.
+        spdlog::warn("watch digest={} action=failed exit={} ms={}", known_, status, elapsed.count());
+    }
+}
+
+void Watcher::wait() {
+    std::unique_lock lock(mutex_);
+    wake_.wait_for(lock, options_.interval, [this] { return notified_ || stopped_; });
+}
+
+void Watcher::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+    }
+    wake_.notify_all();
+}
+
+void Watcher::notify() {
+    {
+        std::lock_guard lock(mutex_);
+        notified_ = true;
+    }
+    wake_.notify_all();
+}
+
+}  // namespace kiln::registry

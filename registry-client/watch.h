@@ -1,0 +1,72 @@
+#pragma once
+
+// `kiln watch`, for deploy hosts: polls a tag's digest and runs an action
+// each time it changes; optionally listens for a build's notify POST to check
+// at once.
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "registry-client/client.h"
+#include "registry-client/reference.h"
+
+namespace kiln::registry {
+
+struct WatchOptions {
+    std::chrono::milliseconds interval{std::chrono::seconds(10)};
+    bool now = false;        ///< also act on the digest found at start
+    bool once = false;       ///< exit after the first check
+    std::string listen;      ///< `HOST:PORT` for POST /hook; empty: no listener
+    std::string token;       ///< required on /hook as `Authorization: Bearer T` or `?token=T`
+};
+
+/// Acts on a new digest: `image` is `host/name@digest`. Returns an exit status
+/// for the log.
+using WatchAction = std::function<int(const std::string& image, const std::string& digest)>;
+
+/// The poll loop. Runs one action at a time, in the calling thread. Logs to
+/// spdlog as `watch key=value ...`. A registry outage is logged once and
+/// ridden out; the loop checks again every interval.
+class Watcher {
+public:
+    Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action);
+    ~Watcher();
+    Watcher(const Watcher&) = delete;
+    Watcher& operator=(const Watcher&) = delete;
+
+    /// Binds the listener when `options.listen` is set; returns its port (0
+    /// without one). Throws UsageError for a bad address or kiln::Error when it
+    /// cannot bind.
+    int start_listener();
+    /// Loops until stop(); with `once`, returns after the first check. Throws
+    /// RegistryError only with `once` (the check is the whole job then).
+    void run();
+    /// Thread-safe: ends run() after the current action.
+    void stop();
+    /// Thread-safe: makes run() check now instead of at the next interval.
+    void notify();
+
+private:
+    void check(bool& first);
+    void wait();
+
+    Client& client_;
+    Reference ref_;
+    WatchOptions options_;
+    WatchAction action_;
+    std::string known_;          ///< digest last acted on or taken as the baseline
+    bool down_ = false;          ///< an outage is being ridden out (logged once)
+    bool missing_logged_ = false;
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    bool notified_ = false;
+    bool stopped_ = false;
+    struct Listener;
+    std::unique_ptr<Listener> listener_;
+};
+
+}  // namespace kiln::registry
