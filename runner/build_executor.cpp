@@ -196,7 +196,11 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
         }
         return {BuildStatus::skipped, std::nullopt, reason};
     }
-    log.kiln("build done in " + seconds_text(Clock::now() - start));
+    if (plan.after_make) {
+        if (auto outcome = plan.after_make(worktree->dir())) {
+            return *outcome;
+        }
+    }
     return {BuildStatus::success, 0, ""};
 }
 

@@ -16,6 +16,13 @@ namespace kiln::runner {
 
 class BuildLog;
 
+/// How a build ended. exit_code is make's, when make ran and exited.
+struct BuildOutcome {
+    BuildStatus status = BuildStatus::failed;
+    std::optional<int> exit_code;
+    std::string reason;  ///< empty on success
+};
+
 /// Everything execute_build needs to know about one build.
 struct BuildPlan {
     const config::Config* config = nullptr;  ///< runner.timeout, registry.url, secrets_dir; required
@@ -32,13 +39,12 @@ struct BuildPlan {
     int slot = 0;
     /// Between SIGTERM and SIGKILL when the build is stopped.
     std::chrono::milliseconds kill_grace{10000};
-};
-
-/// How a build ended. exit_code is make's, when make ran and exited.
-struct BuildOutcome {
-    BuildStatus status = BuildStatus::failed;
-    std::optional<int> exit_code;
-    std::string reason;  ///< empty on success
+    /// Runs after every target succeeded, while the worktree is still held
+    /// (a fresh one not yet removed, a slot still locked): the place for steps
+    /// that read what make wrote, like pushing image.archive. Returns the
+    /// outcome that replaces success (e.g. failed with a reason), or nothing.
+    /// An Error it throws fails the build like any other.
+    std::function<std::optional<BuildOutcome>(const std::filesystem::path& worktree)> after_make;
 };
 
 /// Runs the build of `plan`, writing make's output and `[kiln]` lines (one per

@@ -103,7 +103,6 @@ TEST_CASE("execute_build runs make build in the worktree with the build's variab
     CHECK(fixture.log(7).find("[kiln] checkout " + sha.substr(0, 7) + " into slot 0 (new): 1 files changed in ") !=
           std::string::npos);
     CHECK(fixture.log(7).find("[kiln] make build done in ") != std::string::npos);
-    CHECK(fixture.log(7).find("[kiln] build done in ") != std::string::npos);
 }
 
 TEST_CASE("a failing target fails the build with make's exit code and stops the rest", "[executor][git]") {
@@ -272,4 +271,21 @@ TEST_CASE("a commit that does not exist fails the build", "[executor][git]") {
     CHECK(outcome.status == BuildStatus::failed);
     CHECK(outcome.reason == expected);
     CHECK(fixture.log() == "[kiln] error: " + expected + "\n");
+}
+
+TEST_CASE("after_make sees what make wrote, and its outcome replaces success", "[executor][git]") {
+    Fixture fixture;
+    const std::string sha = fixture.repo.commit("main", {{"Makefile", "build:\n\t@mkdir -p out && echo tar > out/image.tar\n"}});
+    auto plan = fixture.plan(sha);
+    plan.repo_config.workspace = kiln::config::Workspace::fresh;
+    std::string seen;
+    plan.after_make = [&seen](const fs::path& worktree) -> std::optional<BuildOutcome> {
+        seen = read_file(worktree / "out" / "image.tar");
+        return BuildOutcome{BuildStatus::failed, std::nullopt, "pushing the image: registry down"};
+    };
+    const BuildOutcome outcome = fixture.run(plan);
+    CHECK(seen == "tar\n");
+    CHECK(outcome.status == BuildStatus::failed);
+    CHECK(outcome.reason == "pushing the image: registry down");
+    CHECK(fs::is_empty(plan.worktree_root));
 }
