@@ -52,8 +52,9 @@ struct BuildPlan {
 ///  - checks out plan.sha (reusable slot or fresh folder, per workspace);
 ///  - no GNUmakefile, makefile or Makefile: skipped, `no Makefile in <sha7>`;
 ///  - for each target: when the Makefile has no rule for it (asked with
-///    `make -q TARGET`, which runs no recipe except `+` lines and $(MAKE)
-///    ones), `Makefile has no target 'T'; nothing to build`, and the next
+///    `make -q TARGET`, which runs no recipe except `+` lines, $(MAKE) ones
+///    and rules that remake included makefiles, which the real run would run
+///    as well), `Makefile has no target 'T'; nothing to build`, and the next
 ///    target; else `$ make T`; the first failure ends the build. When no target
 ///    exists at all the build is skipped;
 ///  - the timeout (repo_config.timeout, else runner.timeout) covers the whole

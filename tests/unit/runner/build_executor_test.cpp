@@ -194,9 +194,12 @@ TEST_CASE("a cancelled build stops", "[executor][git][slow]") {
                                              [start] { return std::chrono::steady_clock::now() - start > 500ms; });
     CHECK(outcome.status == BuildStatus::cancelled);
     CHECK(outcome.reason == "cancelled");
-    CHECK(without_times(fixture.log()) == "[kiln] $ make build\nwaiting\n"
-                                          "make: *** [Makefile:2: build] Terminated\n"
-                                          "[kiln] cancelled; the build was stopped\n");
+    // What make says when terminated varies (GNU make 4.3 races with its own
+    // children dying): only kiln's lines are fixed.
+    const std::string log = without_times(fixture.log());
+    const std::string last_line = "\n[kiln] cancelled; the build was stopped\n";
+    CHECK(log.rfind("[kiln] $ make build\nwaiting\nmake: *** ", 0) == 0);
+    CHECK(log.substr(log.size() - last_line.size()) == last_line);
 }
 
 TEST_CASE("the runner's GIT_DIR does not reach make; secrets reach it but not the log", "[executor][git]") {

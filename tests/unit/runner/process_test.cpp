@@ -210,3 +210,21 @@ TEST_CASE("reap_orphans collects zombies re-parented to the subreaper", "[proces
     CHECK(kiln::runner::reap_orphans() == 1);
     CHECK(kiln::runner::reap_orphans() == 0);
 }
+
+TEST_CASE("stopping one step leaves a step running beside it alone", "[process][slow]") {
+    subreaper_once();
+    const kiln::test::TempDir dir;
+    Captured calm;
+    std::thread beside([&calm, &dir] {
+        calm = capture(shell("sleep 1.5 & wait; echo calm", dir.path()));
+    });
+    RunOptions options;
+    options.deadline = std::chrono::steady_clock::now() + 300ms;
+    options.grace = 200ms;
+    const Captured stopped = capture(shell("(sleep 1000 &); sleep 1000", dir.path()), options);
+    beside.join();
+    CHECK(stopped.result.ending == Ending::timed_out);
+    CHECK(calm.result.ending == Ending::exited);
+    CHECK(calm.result.exit_code == 0);
+    CHECK(calm.output == "calm\n");
+}

@@ -163,3 +163,18 @@ TEST_CASE("git in the worktree sees the checked-out commit", "[worktree][git]") 
     CHECK(read_file(state / "head") == sha + "\n");
     CHECK(read_file(state / "status").empty());
 }
+
+TEST_CASE("a repository a build cloned into the worktree is removed too", "[worktree][git]") {
+    const kiln::git::Library libgit2;
+    kiln::test::TempRepo repo;
+    const kiln::test::TempDir state;
+    const std::string first = repo.commit("main", {{"a", "1"}});
+    const std::string second = repo.commit("main", {{"a", "2"}});
+    const auto slot = acquire_slot(state.path(), 0);
+    const fs::path dir = Worktree::reuse(repo.path(), state.path(), slot, first).dir();
+    const std::string clone = "git init -q '" + (dir / "deps" / "lib").string() + "' && touch '" +
+                              (dir / "deps" / "lib" / "code.c").string() + "'";
+    REQUIRE(std::system(clone.c_str()) == 0);
+    Worktree::reuse(repo.path(), state.path(), slot, second);
+    CHECK_FALSE(fs::exists(dir / "deps"));
+}
