@@ -1,0 +1,202 @@
+# The real-SSH fixture: a throwaway user, an sshd of the test's own on
+# 127.0.0.1, a copy of kiln that user can run, a config in the temp dir, and
+# helpers to push over ssh:// and run kiln as the user who receives pushes.
+# Source tests/e2e/lib/common.sh first, then call kiln_fixture.
+#
+# After kiln_fixture:
+#   KILN_USER   the test user (unique per test, so tests run in parallel)
+#   SSH_PORT    sshd's port on 127.0.0.1
+#   KILN        the kiln copy the user runs; KILN_CONFIG_FILE its config
+#   GIT_ROOT, STATE_DIR, SECRETS_DIR, USER_HOME
+#   GIT_SSH_COMMAND (exported) so `git push ssh://...` uses the test key
+
+e2e_passwd_lock=/run/lock/kiln-e2e-passwd.lock
+
+# Serializes useradd/userdel across tests running in parallel: both rewrite /etc/passwd.
+with_passwd_lock() { flock "$e2e_passwd_lock" "$@"; }
+
+e2e_create_user() {
+    KILN_USER="kiln-$(printf "%04x%04x" "$RANDOM" "$RANDOM")"
+    USER_HOME="$T/home"
+    with_passwd_lock useradd --no-create-home --home-dir "$USER_HOME" --shell /bin/bash \
+        --comment "kiln e2e $e2e_name" "$KILN_USER"
+    on_exit e2e_remove_user "$KILN_USER"
+    # useradd leaves the account locked ('!'), and sshd refuses locked accounts
+    # even for key logins; '*' is "no password" yet unlocked.
+    with_passwd_lock usermod -p '*' "$KILN_USER"
+    mkdir -p "$USER_HOME"
+    chown "$KILN_USER:" "$USER_HOME"
+}
+
+# Every process of the throwaway user (ssh sessions, a detached runner, a
+# build a test left running) ends with the test; then the user goes.
+e2e_remove_user() {
+    local user="$1" i
+    for i in 1 2 3 4 5 6 7 8 9 10; do
+        pkill -KILL -u "$user" 2>/dev/null || break
+        sleep 0.1
+    done
+    with_passwd_lock userdel "$user" >/dev/null 2>&1 ||
+        echo "note: could not remove test user $user" >&2
+}
+
+# A port nobody listens on now; sshd start retries when another test takes it first.
+e2e_free_port() {
+    local port
+    while :; do
+        port=$((20000 + RANDOM % 40000))
+        if [ -z "$(ss -Htln "sport = :$port" 2>/dev/null)" ]; then
+            echo "$port"
+            return
+        fi
+    done
+}
+
+e2e_start_sshd() {
+    local dir="$T/sshd" attempt
+    mkdir -p "$dir" /run/sshd
+    ssh-keygen -q -t ed25519 -N '' -C kiln-e2e-host -f "$dir/host_ed25519"
+    ssh-keygen -q -t ed25519 -N '' -C kiln-e2e-client -f "$dir/client_ed25519"
+    cp "$dir/client_ed25519.pub" "$dir/authorized_keys"
+    chmod 644 "$dir/authorized_keys"
+    for attempt in 1 2 3 4 5 6 7 8 9 10; do
+        SSH_PORT="$(e2e_free_port)"
+        cat >"$dir/sshd_config" <<CONFIG
+Port $SSH_PORT
+ListenAddress 127.0.0.1
+HostKey $dir/host_ed25519
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+# The keys live under /tmp, which is world-writable (sticky).
+StrictModes no
+UsePAM no
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+AllowUsers $KILN_USER
+LogLevel VERBOSE
+CONFIG
+        # Without -D sshd binds, then daemonizes: exit 0 means it listens.
+        if /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"; then
+            on_exit e2e_stop_sshd "$dir/sshd.pid"
+            wait_until 5 test -s "$dir/sshd.pid" || fail "sshd wrote no pid file: $(cat "$dir/sshd.log")"
+            SSH_KEY="$dir/client_ed25519"
+            SSH_OPTS=(-F /dev/null -i "$SSH_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
+                      -o BatchMode=yes -o LogLevel=ERROR -o IdentitiesOnly=yes)
+            export GIT_SSH_COMMAND="ssh ${SSH_OPTS[*]}"
+            return 0
+        fi
+        sleep 0.2
+    done
+    cat "$dir/sshd.log" >&2
+    fail "could not start sshd"
+}
+
+e2e_stop_sshd() {
+    local pid
+    pid="$(cat "$1" 2>/dev/null)" || return 0
+    kill "$pid" 2>/dev/null || true
+}
+
+# write_config [YAML...]: (re)writes the kiln config; extra lines are appended.
+write_config() {
+    mkdir -p "$T/etc"
+    {
+        echo "git_root: $GIT_ROOT"
+        echo "state_dir: $STATE_DIR"
+        echo "registry:"
+        echo "  url: ${KILN_REGISTRY_URL:-http://127.0.0.1:5000}"
+        local line
+        for line in "$@"; do echo "$line"; done
+    } >"$KILN_CONFIG_FILE"
+    chmod 644 "$KILN_CONFIG_FILE"
+}
+
+# kiln_fixture: user, sshd, kiln copy, config. Needs root.
+kiln_fixture() {
+    need_root
+    need_cmd /usr/sbin/sshd ssh ssh-keygen git useradd runuser flock ss pkill
+    e2e_create_user
+    e2e_start_sshd
+    # The build tree may not be readable by the test user (a CI checkout under
+    # /root): give the user a copy.
+    mkdir -p "$T/bin"
+    install -m 755 "$KILN_BIN" "$T/bin/kiln"
+    KILN="$T/bin/kiln"
+    GIT_ROOT="$T/git"
+    STATE_DIR="$T/state"
+    SECRETS_DIR="$T/etc/secrets"
+    KILN_CONFIG_FILE="$T/etc/config.yaml"
+    mkdir -p "$GIT_ROOT" "$STATE_DIR" "$SECRETS_DIR"
+    chown "$KILN_USER:" "$GIT_ROOT" "$STATE_DIR" "$SECRETS_DIR"
+    write_config
+}
+
+# as_user COMMAND...: runs COMMAND as the test user, in its home, with its HOME.
+as_user() {
+    (cd "$USER_HOME" && runuser -u "$KILN_USER" -- env HOME="$USER_HOME" USER="$KILN_USER" LOGNAME="$KILN_USER" "$@")
+}
+
+# kiln_as_user ARGS...: the test's kiln with the test's config, as the test user.
+kiln_as_user() { as_user "$KILN" --config "$KILN_CONFIG_FILE" "$@"; }
+
+# ssh_user COMMAND...: runs COMMAND (argv, quoted for the remote shell) over the real sshd.
+ssh_user() {
+    ssh "${SSH_OPTS[@]}" -p "$SSH_PORT" "$KILN_USER@127.0.0.1" "$(printf '%q ' "$@")"
+}
+
+# ssh_kiln ARGS...: `ssh HOST kiln ARGS` as a user would type it.
+ssh_kiln() { ssh_user "$KILN" --config "$KILN_CONFIG_FILE" "$@"; }
+
+# repo_url NAME: the ssh:// URL a developer pushes to.
+repo_url() { echo "ssh://$KILN_USER@127.0.0.1:$SSH_PORT$GIT_ROOT/$1.git"; }
+
+# new_clone NAME: a local repository on branch main whose origin is NAME over ssh; sets CLONE.
+new_clone() {
+    CLONE="$T/clone-$1"
+    git init -q -b main "$CLONE"
+    git -C "$CLONE" remote add origin "$(repo_url "$1")"
+}
+
+# commit_file PATH CONTENT [MESSAGE]: writes PATH in $CLONE and commits it.
+commit_file() {
+    mkdir -p "$(dirname "$CLONE/$1")"
+    printf '%s\n' "$2" >"$CLONE/$1"
+    git -C "$CLONE" add -- "$1"
+    git -C "$CLONE" commit -q -m "${3:-update $1}"
+}
+
+# git_push ARGS...: `git push ARGS` from $CLONE; its output (with the remote:
+# lines the hook printed) goes to $T/push.out and to stderr for the test log.
+git_push() {
+    local status=0
+    git -C "$CLONE" push "$@" >"$T/push.out" 2>&1 || status=$?
+    sed 's/^/  push| /' "$T/push.out" >&2
+    return "$status"
+}
+
+# push_commit [GIT PUSH OPTIONS...]: commits a change and pushes HEAD to main.
+push_commit() {
+    commit_file pushes.txt "push at $(date +%s.%N)" "push"
+    git_push "$@" origin HEAD:main
+}
+
+# remote_lines: what the hook printed, without git's "remote: " prefix.
+remote_lines() { sed -n 's/^remote: //p' "$T/push.out" | sed 's/[[:space:]]*$//'; }
+
+build_json() { echo "$STATE_DIR/builds/$1/$2/build.json"; }
+
+# build_field REPO N FIELD: one field of build.json ("" when absent).
+build_field() { jq -r --arg f "$3" '.[$f] // "" ' "$(build_json "$1" "$2")" 2>/dev/null; }
+
+# wait_for_status REPO N STATUS [SECONDS]: until build.json says STATUS.
+wait_for_status() {
+    local repo="$1" number="$2" want="$3" seconds="${4:-60}"
+    if ! wait_until "$seconds" e2e_status_is "$repo" "$number" "$want"; then
+        echo "--- build.json:" >&2; cat "$(build_json "$repo" "$number")" >&2 || true
+        echo "--- log:" >&2; cat "$STATE_DIR/builds/$repo/$number/log" >&2 || true
+        fail "$repo#$number did not become '$want' within ${seconds}s"
+    fi
+}
+e2e_status_is() { [ "$(build_field "$1" "$2" status)" = "$3" ]; }
