@@ -50,8 +50,12 @@ const std::vector<CommandSpec>& command_table();
 Handler dispatch_subcommands(CLI::App& parent, std::vector<std::pair<CLI::App*, Handler>> children);
 
 // One definer per file cmd_<name>.cpp.
+Handler define_image(CLI::App& command);
 Handler define_init(CLI::App& command);
+/// `image push`, added by cmd_image.cpp under `image`.
+Handler define_image_push(CLI::App& command);
 Handler define_repos(CLI::App& command);
 Handler define_version(CLI::App& command);
+Handler define_watch(CLI::App& command);
 
 }  // namespace kiln::cli

@@ -7,6 +7,8 @@ const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> kCommands{
         {"init", "Create a bare repository under git_root, or refresh its hook", define_init},
         {"repos", "List the repositories under git_root", define_repos},
+        {"image", "List, inspect, tag, remove, prune and push images in the registry", define_image},
+        {"watch", "Run a command each time an image in the registry changes (deploy hosts)", define_watch},
         {"version", "Print kiln's version", define_version},
     };
     return kCommands;

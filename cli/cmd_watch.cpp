@@ -1,0 +1,121 @@
+// `kiln watch REF --exec CMD`, for deploy hosts: runs CMD each time the image
+// REF names changes in the registry.
+
+#include <cerrno>
+#include <chrono>
+#include <csignal>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "cli/command.h"
+#include "common/error.h"
+#include "common/units.h"
+#include "registry-client/client.h"
+#include "registry-client/reference.h"
+#include "registry-client/watch.h"
+
+extern char** environ;
+
+namespace kiln::cli {
+namespace {
+
+// CMD is a command line the user wrote for their own host, so it goes to
+// /bin/sh -c (pipes, &&, variables work); kiln builds no shell strings itself.
+int run_shell(const std::string& command, const std::string& image, const std::string& digest) {
+    std::vector<std::string> environment;
+    for (char** entry = environ; *entry; ++entry) {
+        std::string variable = *entry;
+        if (variable.rfind("KILN_IMAGE=", 0) != 0 && variable.rfind("KILN_DIGEST=", 0) != 0) {
+            environment.push_back(std::move(variable));
+        }
+    }
+    environment.push_back("KILN_IMAGE=" + image);
+    environment.push_back("KILN_DIGEST=" + digest);
+    std::vector<char*> envp;
+    for (auto& variable : environment) {
+        envp.push_back(variable.data());
+    }
+    envp.push_back(nullptr);
+    std::string shell = "/bin/sh";
+    std::string flag = "-c";
+    std::string script = command;
+    std::vector<char*> argv{shell.data(), flag.data(), script.data(), nullptr};
+    pid_t pid = 0;
+    if (int rc = posix_spawn(&pid, shell.c_str(), nullptr, nullptr, argv.data(), envp.data()); rc != 0) {
+        throw ProcessError(describe("running '" + command + "'", std::strerror(rc)));
+    }
+    int status = 0;
+    while (waitpid(pid, &status, 0) < 0) {
+        if (errno != EINTR) {
+            throw ProcessError(describe("waiting for '" + command + "'", std::strerror(errno)));
+        }
+    }
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+}  // namespace
+
+Handler define_watch(CLI::App& command) {
+    struct Settings {
+        std::string ref;
+        std::string exec;
+        std::string interval = "10s";
+        bool now = false;
+        bool once = false;
+        std::string listen;
+        std::string token;
+    };
+    auto settings = std::make_shared<Settings>();
+    command.add_option("REF", settings->ref, "Image to watch, [HOST:PORT/]NAME[:TAG] (tag defaults to latest)")
+        ->required();
+    command.add_option("--exec", settings->exec,
+                       "Command run by /bin/sh -c when the digest changes, with KILN_IMAGE (HOST/NAME@DIGEST) and "
+                       "KILN_DIGEST set; one at a time")
+        ->required();
+    command.add_option("--interval", settings->interval, "Time between checks, e.g. 10s, 1m")->capture_default_str();
+    command.add_flag("--now", settings->now, "Also run the command for the digest found at start");
+    command.add_flag("--once", settings->once, "Check once (running the command if --now), then exit");
+    command.add_option("--listen", settings->listen,
+                       "HOST:PORT to accept POST /hook, which triggers a check at once (a build's notify URL)");
+    command.add_option("--token", settings->token,
+                       "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403");
+    command.footer("Logs go to stderr as key=value lines. A registry outage is logged once and ridden out. "
+                   "Exit codes: 0 after --once, 1 bad arguments, 2 --once could not check.");
+    return [settings](Context& context) {
+        std::optional<std::chrono::seconds> interval = parse_duration(settings->interval);
+        if (!interval || interval->count() < 1) {
+            throw UsageError(describe("reading --interval '" + settings->interval + "'",
+                                      "expected a duration of at least 1s, e.g. 10s or 1m"));
+        }
+        const config::RegistryConfig& settings_registry = context.config().registry;
+        registry::ClientOptions configured{settings_registry.url, settings_registry.username,
+                                           settings_registry.password};
+        registry::Reference ref = registry::parse_reference(settings->ref, registry::host_of_url(configured.url));
+        registry::Client client(registry::client_options_for(ref, configured));
+        registry::WatchOptions options;
+        options.interval = *interval;
+        options.now = settings->now;
+        options.once = settings->once;
+        options.listen = settings->listen;
+        options.token = settings->token;
+        if (spdlog::get_level() > spdlog::level::info) {
+            spdlog::set_level(spdlog::level::info);   // watch reports what it did by default
+        }
+        std::string exec = settings->exec;
+        registry::Watcher watcher(client, ref, options, [exec](const std::string& image, const std::string& digest) {
+            return run_shell(exec, image, digest);
+        });
+        watcher.start_listener();
+        watcher.run();
+        return 0;
+    };
+}
+
+}  // namespace kiln::cli
