@@ -69,6 +69,9 @@ struct Config {
 /// an error. Throws ConfigError listing every problem as FILE:LINE:COL.
 Config load_config(const std::optional<std::filesystem::path>& explicit_path);
 
+/// Reads and parses the global config file `path`, wherever it is. Throws ConfigError.
+Config load_config_file(const std::filesystem::path& path);
+
 /// Parses a global config from `text`; `source` names it in error messages,
 /// and relative paths in it resolve against its directory. Throws ConfigError.
 Config parse_config(const std::string& text, const std::filesystem::path& source);

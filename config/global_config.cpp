@@ -1,12 +1,8 @@
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
-
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
 #include "config/config.h"
+#include "config/config_file.h"
 #include "config/config_search.h"
 #include "config/repo_config_reader.h"
 #include "config/value_checks.h"
@@ -61,24 +57,6 @@ void read_runner(YamlReader& reader, const Field& field, RunnerConfig& runner) {
     });
 }
 
-std::string read_config_file(const std::filesystem::path& path, const std::string& named_by) {
-    const std::string doing =
-        "reading config '" + path.string() + "'" + (named_by.empty() ? "" : " (named by " + named_by + ")");
-    if (std::filesystem::is_directory(path)) {
-        throw ConfigError(describe(doing, "it is a directory"));
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        throw ConfigError(describe(doing, std::strerror(errno)));
-    }
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (in.bad()) {
-        throw ConfigError(describe(doing, std::strerror(errno)));
-    }
-    return text.str();
-}
-
 }  // namespace
 
 Config parse_config(const std::string& text, const std::filesystem::path& source) {
@@ -128,6 +106,10 @@ Config load_config(const std::optional<std::filesystem::path>& explicit_path) {
     }
     spdlog::debug("reading config {}", location->path.string());
     return parse_config(read_config_file(location->path, location->named_by), location->path);
+}
+
+Config load_config_file(const std::filesystem::path& path) {
+    return parse_config(read_config_file(path), path);
 }
 
 }  // namespace kiln::config

@@ -35,6 +35,16 @@ void read_env(YamlReader& reader, const Field& field, std::map<std::string, std:
     });
 }
 
+// An empty name or archive means the default (the repo's name; no archive), as
+// `kiln config check --print` writes them, so its output reads back.
+std::optional<std::string> name_or_empty_problem(const std::string& name) {
+    return name.empty() ? std::nullopt : image_name_problem(name);
+}
+
+std::optional<std::string> archive_or_empty_problem(const std::string& path) {
+    return path.empty() ? std::nullopt : archive_path_problem(path);
+}
+
 void read_image(YamlReader& reader, const Field& field, std::optional<ImageConfig>& image) {
     if (field.value.IsNull()) {
         image.reset();
@@ -50,12 +60,12 @@ void read_image(YamlReader& reader, const Field& field, std::optional<ImageConfi
     }
     reader.for_each_key(field, {
         {"name", [&](const Field& value) {
-             if (const auto name = reader.checked_string(value, image_name_problem)) {
+             if (const auto name = reader.checked_string(value, name_or_empty_problem)) {
                  result.name = *name;
              }
          }},
         {"archive", [&](const Field& value) {
-             if (const auto archive = reader.checked_string(value, archive_path_problem)) {
+             if (const auto archive = reader.checked_string(value, archive_or_empty_problem)) {
                  result.archive = *archive;
              }
          }},

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/git.h"
+#include "config/config_file.h"
 
 namespace kiln::config {
 namespace {
@@ -69,6 +70,10 @@ RepoConfig load_repo_config(const std::filesystem::path& repo_path, const std::s
         name = name.parent_path();  // `app.git/`
     }
     return load_repo_config(repo.get(), name.filename().string(), sha, defaults);
+}
+
+RepoConfig load_repo_config_file(const std::filesystem::path& path, const RepoConfig& defaults) {
+    return parse_repo_config(read_config_file(path), path.string(), defaults);
 }
 
 }  // namespace kiln::config

@@ -28,4 +28,8 @@ RepoConfig load_repo_config(const std::filesystem::path& repo_path, const std::s
 RepoConfig load_repo_config(git_repository* repo, const std::string& label, const std::string& sha,
                             const RepoConfig& defaults);
 
+/// A `.kiln.yml` on disk (for `kiln config check`), parsed on top of
+/// `defaults`; errors name it as given. Throws ConfigError.
+RepoConfig load_repo_config_file(const std::filesystem::path& path, const RepoConfig& defaults);
+
 }  // namespace kiln::config

@@ -89,3 +89,14 @@ TEST_CASE("printed configs read back to the same config", "[config]") {
     CHECK(again.defaults.timeout == 90min);  // printed filled in from runner.timeout
     CHECK(again.defaults.env == config.defaults.env);
 }
+
+TEST_CASE("an image with the default name and no archive prints and reads back", "[config]") {
+    kiln::config::Config config;
+    config.defaults.image = kiln::config::ImageConfig{};
+    const kiln::config::Config again =
+        kiln::config::parse_config(kiln::config::to_yaml(config), "/etc/kiln/config.yaml");
+    REQUIRE(again.defaults.image);
+    CHECK(again.defaults.image->name.empty());
+    CHECK(again.defaults.image->archive.empty());
+    CHECK(again.defaults.image->tags == std::vector<std::string>{"latest"});
+}
