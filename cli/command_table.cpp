@@ -6,6 +6,7 @@ namespace kiln::cli {
 const std::vector<CommandSpec>& command_table() {
     static const std::vector<CommandSpec> kCommands{
         {"init", "Create a bare repository under git_root, or refresh its hook", define_init},
+        {"config", "Check a config file or .kiln.yml and print the effective config", define_config},
         {"repos", "List the repositories under git_root", define_repos},
         {"image", "List, inspect, tag, remove, prune and push images in the registry", define_image},
         {"watch", "Run a command each time an image in the registry changes (deploy hosts)", define_watch},
