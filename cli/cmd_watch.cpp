@@ -83,7 +83,7 @@ Handler define_watch(CLI::App& command) {
     command.add_flag("--now", settings->now, "Also run the command for the digest found at start");
     command.add_flag("--once", settings->once, "Check once (running the command if --now), then exit");
     command.add_option("--listen", settings->listen,
-                       "HOST:PORT to accept POST /hook, which triggers a check at once (a build's notify URL)");
+                       "HOST:PORT to accept POST /hook (any body, e.g. a build's notify JSON), which triggers a check at once");
     command.add_option("--token", settings->token,
                        "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403");
     command.footer("Logs go to stderr as key=value lines. A registry outage is logged once and ridden out. "

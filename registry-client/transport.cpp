@@ -333,12 +333,10 @@ std::string explain_response(const HttpResponse& response, const ClientOptions& 
                 why += "; ";
             }
             why += error.value("code", "UNKNOWN") + ": " + error.value("message", "");
-            if (error.contains("detail") && !error["detail"].is_null()) {
-                const auto& detail = error["detail"];
-                std::string text = detail.is_string() ? detail.get<std::string>() : detail.dump();
-                if (!text.empty() && text != "{}" && text != "[]") {
-                    why += " (" + text + ")";
-                }
+            // String details name the culprit (a missing blob's digest); object
+            // details repeat the request (access lists, the repository name).
+            if (error.contains("detail") && error["detail"].is_string() && !error["detail"].get<std::string>().empty()) {
+                why += " (" + error["detail"].get<std::string>() + ")";
             }
         }
         why = "registry said " + why;

@@ -53,7 +53,7 @@ TEST_CASE("blobs upload monolithically and by one streaming PATCH", "[registry][
         std::string wrong = sha256_digest("something else");
         CHECK_THROWS_WITH(client.upload_blob("app", {wrong, other.size()}, string_source(other)),
                           "pushing blob " + wrong.substr(0, 19) + "\u2026 to app: registry said DIGEST_INVALID: "
-                          "provided digest did not match uploaded content ({\"Digest\":\"" + wrong + "\",\"Reason\":{}})");
+                          "provided digest did not match uploaded content");
         CHECK_FALSE(client.blob_size("app", wrong).has_value());
     }
     SECTION("a source shorter than announced is a clear error") {
@@ -126,8 +126,7 @@ TEST_CASE("tags are sorted and the catalog hides emptied repositories", "[regist
     CHECK(client.tags("team/b") == std::vector<std::string>{"v10", "v2"});
     CHECK(client.catalog() == std::vector<std::string>{"a", "team/b"});
     CHECK_THROWS_WITH(client.tags("nothere"),
-                      "listing tags of nothere: registry said NAME_UNKNOWN: repository name not known to registry "
-                      "({\"name\":\"nothere\"})");
+                      "listing tags of nothere: registry said NAME_UNKNOWN: repository name not known to registry");
 }
 
 TEST_CASE("a registry that is down gives a clear error", "[registry][real]") {
