@@ -199,6 +199,7 @@ bool Transport::exchange(const HttpRequest& request, HttpResponse& response, Tra
         const std::string& target = request.url.target;
 
         std::exception_ptr stream_error;
+        bool write_failed = false;
         std::vector<char> buffer;
         // Returns 1 after writing a piece, 0 at the end of the stream, -1 on failure.
         auto fill = [&](httplib::DataSink& sink) {
@@ -213,7 +214,11 @@ bool Transport::exchange(const HttpRequest& request, HttpResponse& response, Tra
             if (got == 0) {
                 return 0;
             }
-            return sink.write(buffer.data(), got) ? 1 : -1;
+            if (!sink.write(buffer.data(), got)) {
+                write_failed = true;
+                return -1;
+            }
+            return 1;
         };
         httplib::Result result{nullptr, httplib::Error::Unknown};
         if (request.method == "GET") {
@@ -250,7 +255,9 @@ bool Transport::exchange(const HttpRequest& request, HttpResponse& response, Tra
             std::rethrow_exception(stream_error);
         }
         if (!result) {
-            failure.reason = failure_reason(result.error(), request.url, options_);
+            // A body write that fails cancels the request; the cause is the connection.
+            httplib::Error error = write_failed ? httplib::Error::Write : result.error();
+            failure.reason = failure_reason(error, request.url, options_);
             return false;
         }
         response.status = result->status;

@@ -1,5 +1,8 @@
 #include "registry-client/client.h"
 
+#include <cstring>
+#include <memory>
+
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
@@ -161,4 +164,33 @@ TEST_CASE("htpasswd auth works with credentials and explains itself without", "[
     client.ping();
     auto image = kiln::test::push_test_image(client, "app", "v1", "2024-05-01T10:00:00Z", "secret layer");
     CHECK(client.manifest_digest("app", "v1") == image.digest);
+}
+
+TEST_CASE("a registry restarted in the middle of an upload: the client resumes or restarts it", "[registry][real]") {
+    RegistryFixture registry;
+    ClientOptions options = options_for(registry);
+    options.retries = 3;
+    Client client(options);
+    std::string data = pattern(16 * 1024 * 1024);
+    std::string digest = sha256_digest(data);
+    bool restarted = false;
+    // The first pass through the source restarts the registry half way.
+    BlobSource source = [&] {
+        auto offset = std::make_shared<std::size_t>(0);
+        return [&, offset](char* buffer, std::size_t capacity) {
+            if (!restarted && *offset >= data.size() / 2) {
+                restarted = true;
+                registry.stop();
+                registry.start();
+            }
+            std::size_t count = std::min(capacity, data.size() - *offset);
+            std::memcpy(buffer, data.data() + *offset, count);
+            *offset += count;
+            return count;
+        };
+    };
+    client.upload_blob("app", {digest, data.size()}, source);
+    CHECK(restarted);
+    CHECK(client.blob_size("app", digest) == data.size());
+    CHECK(sha256_digest(client.get_blob("app", digest)) == digest);
 }
