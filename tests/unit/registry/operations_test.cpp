@@ -131,3 +131,26 @@ TEST_CASE("RFC 3339 times order correctly", "[registry]") {
     CHECK_FALSE(parse_rfc3339("yesterday"));
     CHECK_FALSE(parse_rfc3339(""));
 }
+
+TEST_CASE("inspect lists the platforms of an index, and prune dates it by its first child", "[registry][real]") {
+    RegistryFixture registry;
+    Client client = client_for(registry);
+    auto image = push_test_image(client, "app", "single", "2024-05-01T10:00:00Z", "layer");
+    std::optional<Manifest> child = client.get_manifest("app", image.digest);
+    REQUIRE(child);
+    std::string index = R"({"schemaVersion":2,"mediaType":")" + std::string(kOciIndex) + R"(","manifests":[{"mediaType":")" +
+                        kDockerManifest + R"(","digest":")" + image.digest + R"(","size":)" +
+                        std::to_string(child->bytes.size()) +
+                        R"(,"platform":{"architecture":"arm","os":"linux","variant":"v7"}}]})";
+    std::string digest = client.put_manifest("app", "multi", {kOciIndex, "", index});
+
+    std::optional<ImageInfo> info = inspect_image(client, parse_reference("app:multi", registry.host()));
+    REQUIRE(info);
+    CHECK(info->digest == digest);
+    CHECK(info->media_type == kOciIndex);
+    REQUIRE(info->manifests.size() == 1);
+    CHECK(info->manifests[0].digest == image.digest);
+    CHECK(info->manifests[0].platform.str() == "linux/arm/v7");
+    CHECK(info->size == index.size() + child->bytes.size());
+    CHECK(image_created(client, "app", *client.get_manifest("app", "multi")) == "2024-05-01T10:00:00Z");
+}
