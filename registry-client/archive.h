@@ -85,10 +85,14 @@ public:
     std::size_t read(char* buffer, std::size_t capacity);
     /// Bytes read so far.
     std::uint64_t bytes_read() const { return count_; }
+    /// The size the manifest promised.
+    std::uint64_t expected_size() const { return blob_.size; }
     /// True once read() returned 0.
     bool at_end() const { return !actual_digest_.empty(); }
-    /// Throws RegistryError naming the archive and the blob on a mismatch.
-    void finish() const;
+    /// Reads what is left (a reader that stopped at the promised size has
+    /// not seen the end yet), then throws RegistryError naming the archive
+    /// and the blob when the bytes did not match the digest or size.
+    void finish();
 
 private:
     std::filesystem::path archive_;

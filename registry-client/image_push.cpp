@@ -137,7 +137,9 @@ private:
         try {
             upload();
         } catch (const RegistryError&) {
-            if (*latest && (*latest)->at_end() && !stop_) {
+            // Only a stream read to its promised size can tell a bad archive
+            // from a failed transfer.
+            if (*latest && (*latest)->bytes_read() >= (*latest)->expected_size() && !stop_) {
                 (*latest)->finish();
             }
             throw;
