@@ -1,0 +1,121 @@
+#include "runner/image_step.h"
+
+#include <chrono>
+
+#include "common/error.h"
+#include "common/units.h"
+#include "registry-client/client.h"
+#include "registry-client/image_prune.h"
+#include "registry-client/image_push.h"
+#include "registry-client/image_tag.h"
+#include "registry-client/reference.h"
+#include "runner/build_log.h"
+
+namespace kiln::runner {
+namespace {
+
+constexpr std::string_view kBranchPlaceholder = "{branch}";
+
+// `{branch}` in a tag becomes the branch as a tag; nothing when the build has
+// no branch (a rebuild of a bare sha), so such tags are left alone.
+std::optional<std::string> expand_tag(const std::string& tag, const std::string& branch) {
+    const std::size_t at = tag.find(kBranchPlaceholder);
+    if (at == std::string::npos) {
+        return tag;
+    }
+    if (branch.empty()) {
+        return std::nullopt;
+    }
+    std::string expanded = tag;
+    expanded.replace(at, kBranchPlaceholder.size(), registry::tag_from_branch(branch));
+    return expanded;
+}
+
+std::string elapsed_since(std::chrono::steady_clock::time_point start) {
+    const auto elapsed = std::chrono::steady_clock::now() - start;
+    return format_duration(std::chrono::duration_cast<std::chrono::seconds>(elapsed));
+}
+
+// The digest of the image under the build's sha: pushed from the archive, or
+// found where the Makefile pushed it.
+std::string land_image(const config::Config& config, const config::ImageConfig& image,
+                       const registry::ClientOptions& options, registry::Client& client,
+                       const registry::Reference& target, const std::filesystem::path& worktree, BuildLog& log) {
+    if (image.archive.empty()) {
+        const std::optional<std::string> digest = client.manifest_digest(target.name, target.tag);
+        if (!digest) {
+            throw RegistryError("no image " + target.str() +
+                                " in the registry: the Makefile did not push $IMAGE, and .kiln.yml sets no "
+                                "image.archive");
+        }
+        return *digest;
+    }
+    const std::filesystem::path archive = worktree / image.archive;
+    if (!std::filesystem::exists(archive)) {
+        throw RegistryError("the build left no image archive at '" + image.archive + "' (image.archive in .kiln.yml)");
+    }
+    log.kiln("pushing " + image.archive + " to " + target.str());
+    const auto start = std::chrono::steady_clock::now();
+    registry::PushOptions push;
+    push.cache_dir = config.state_dir / "cache";
+    const registry::PushResult result = registry::push_image(options, target, archive, push);
+    log.kiln("pushed " + std::to_string(result.blobs_uploaded) + " blobs (" + format_size(result.bytes_uploaded) +
+             "), " + std::to_string(result.blobs_skipped + result.blobs_mounted) + " already there, in " +
+             elapsed_since(start));
+    return result.digest;
+}
+
+}  // namespace
+
+ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
+                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log) {
+    ImageOutcome outcome;
+    if (!repo_config.image) {
+        outcome.ok = true;
+        return outcome;
+    }
+    const config::ImageConfig& image = *repo_config.image;
+    const std::string host = registry_host(config.registry.url);
+    const std::string name = image_name(build.repo, repo_config);
+    registry::Reference target;
+    target.host = host;
+    target.name = name;
+    target.tag = build.sha;
+    outcome.image = target.str();
+    registry::ClientOptions options;
+    options.url = config.registry.url;
+    options.username = config.registry.username;
+    options.password = config.registry.password;
+    try {
+        registry::Client client(options);
+        outcome.digest = land_image(config, image, options, client, target, worktree, log);
+        for (const std::string& tag : image.tags) {
+            const std::optional<std::string> expanded = expand_tag(tag, build.branch);
+            if (!expanded) {
+                log.kiln("not tagging '" + tag + "': this build has no branch");
+                continue;
+            }
+            registry::tag_image(client, target, *expanded);
+            log.kiln("tagged " + host + "/" + name + ":" + *expanded);
+        }
+        if (image.keep > 0) {
+            registry::PruneOptions prune;
+            prune.keep = image.keep;
+            prune.counts = registry::looks_like_build_tag;
+            const registry::PrunePlan plan = registry::prune_images(client, name, prune);
+            if (!plan.deleted.empty()) {
+                log.kiln("pruned " + std::to_string(plan.deleted.size()) + " old images of " + name + " (image.keep " +
+                         std::to_string(image.keep) + ")");
+            }
+        }
+    } catch (const Error& error) {
+        outcome.reason = error.what();
+        log.kiln("image failed: " + outcome.reason);
+        return outcome;
+    }
+    log.kiln("image " + outcome.image + " " + outcome.digest);
+    outcome.ok = true;
+    return outcome;
+}
+
+}  // namespace kiln::runner

@@ -1,0 +1,33 @@
+#pragma once
+
+// After a successful make: the image the build promised (`image:` in
+// .kiln.yml) lands in the registry under the build's sha, gets its other tags,
+// and older build tags are pruned.
+
+#include <filesystem>
+#include <string>
+
+#include "config/config.h"
+#include "runner/build_env.h"
+
+namespace kiln::runner {
+
+class BuildLog;
+
+struct ImageOutcome {
+    bool ok = false;
+    std::string image;   ///< `host:port/name:<sha>`
+    std::string digest;  ///< `sha256:...` of its manifest, when ok
+    std::string reason;  ///< why not ok: the build is then `failed` with it
+};
+
+/// Makes sure `REGISTRY/<image name>:<sha>` exists: pushes `image.archive`
+/// from `worktree` when set, else checks that the Makefile pushed $IMAGE.
+/// Then adds `image.tags` (`{branch}` made tag-safe) by manifest copy and,
+/// with `image.keep`, deletes images only older build tags name. Writes a
+/// `[kiln]` line per step to `log`. Registry failures (after the client's
+/// retries) come back as a reason, never as an exception.
+ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
+                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log);
+
+}  // namespace kiln::runner

@@ -1,0 +1,23 @@
+#include "runner/notifications.h"
+
+#include <spdlog/spdlog.h>
+
+#include "registry-client/notify.h"
+
+namespace kiln::runner {
+
+void send_notifications(const std::vector<config::NotifyConfig>& targets, const BuildRecord& record) {
+    if (targets.empty()) {
+        return;
+    }
+    const std::string body = to_json(record).dump();
+    for (const config::NotifyConfig& target : targets) {
+        if (const std::optional<std::string> problem = registry::post_json(target.url, body)) {
+            spdlog::warn("build={} notify={} error=\"{}\"", record.label(), target.url, *problem);
+        } else {
+            spdlog::info("build={} notify={} status=sent", record.label(), target.url);
+        }
+    }
+}
+
+}  // namespace kiln::runner
