@@ -57,6 +57,12 @@ Handler define_init(CLI::App& command);
 Handler define_image_push(CLI::App& command);
 Handler define_repos(CLI::App& command);
 Handler define_version(CLI::App& command);
+Handler define_runner(CLI::App& command);
+Handler define_builds(CLI::App& command);
+Handler define_show(CLI::App& command);
+Handler define_logs(CLI::App& command);
+Handler define_rebuild(CLI::App& command);
+Handler define_cancel(CLI::App& command);
 Handler define_watch(CLI::App& command);
 
 }  // namespace kiln::cli

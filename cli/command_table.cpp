@@ -10,6 +10,12 @@ const std::vector<CommandSpec>& command_table() {
         {"repos", "List the repositories under git_root", define_repos},
         {"image", "List, inspect, tag, remove, prune and push images in the registry", define_image},
         {"watch", "Run a command each time an image in the registry changes (deploy hosts)", define_watch},
+        {"runner", "Run the build daemon: claim queued builds and run them (--once: until none are left)", define_runner},
+        {"builds", "List builds, newest first", define_builds},
+        {"show", "Show one build's record: status, times, exit code, image", define_show},
+        {"logs", "Print a build's log; -f follows it until the build ends", define_logs},
+        {"rebuild", "Queue a new build of a branch or commit", define_rebuild},
+        {"cancel", "Cancel a queued or running build", define_cancel},
         {"version", "Print kiln's version", define_version},
     };
     return kCommands;

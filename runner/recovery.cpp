@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "runner/cancel.h"
 #include "runner/enqueue.h"
 #include "runner/queue.h"
 
@@ -32,6 +33,26 @@ RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord reco
     return {record, requeued};
 }
 
+// `kiln cancel` asked to stop it and then its runner died: it stays stopped.
+void record_cancelled(const StateLayout& layout, BuildRecord record) {
+    record.status = BuildStatus::cancelled;
+    record.reason = "cancelled (kiln cancel); its runner died before it stopped";
+    record.finished_at = unix_now();
+    write_record(layout, record);
+    std::error_code ignored;
+    std::filesystem::remove(layout.cancel_file(record.repo, record.number), ignored);
+    spdlog::info("build={} status=cancelled", record.label());
+}
+
+void recover_running(const StateLayout& layout, const BuildRecord& record, const std::filesystem::path& repo_path,
+                     std::vector<RecoveredBuild>& recovered) {
+    if (cancel_requested(layout, record.repo, record.number)) {
+        record_cancelled(layout, record);
+    } else {
+        recovered.push_back(interrupt_and_requeue(layout, record, repo_path));
+    }
+}
+
 }  // namespace
 
 std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
@@ -51,7 +72,7 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
             continue;
         }
         if (record && record->status == BuildStatus::running) {
-            recovered.push_back(interrupt_and_requeue(layout, *record, job.repo_path));
+            recover_running(layout, *record, job.repo_path, recovered);
         }
         release_job(layout, job);
     }
@@ -68,7 +89,7 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
                 spdlog::warn("build={}#{} problem=\"{}\"", repo, number, error.what());
             }
             if (record && record->status == BuildStatus::running) {
-                recovered.push_back(interrupt_and_requeue(layout, *record, {}));
+                recover_running(layout, *record, {}, recovered);
             }
         }
     }

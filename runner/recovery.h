@@ -15,7 +15,8 @@ struct RecoveredBuild {
 /// Call only while holding the runner lock: every claimed job and every
 /// `running` build.json is then a dead runner's. A build that had started is
 /// recorded `interrupted` (reason `runner died while it ran`) and queued again
-/// as a new build; a claimed job whose build never started goes back to the
+/// as a new build, unless `kiln cancel` had asked to stop it (then it is
+/// `cancelled`); a claimed job whose build never started goes back to the
 /// queue. Returns the interrupted builds. Throws StateError.
 std::vector<RecoveredBuild> recover_builds(const StateLayout& layout);
 

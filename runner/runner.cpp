@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "runner/cancel.h"
+#include "runner/process.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
 #include "runner/runner_lock.h"
@@ -95,6 +96,7 @@ public:
                      layout_.root().string(), options_.once);
         for (;;) {
             reap_finished();
+            reap_orphans();
             bool queue_empty = true;
             if (!stopping_) {
                 try {
@@ -346,6 +348,9 @@ int run_runner(const config::Config& config, const RunnerOptions& options, const
         spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.label(),
                      recovered.requeued.label(), recovered.requeued.trigger);
     }
+    // Orphans of a build (`sleep 1000 &`) must come to us, not to init, so
+    // the executor can find and kill them.
+    become_subreaper();
     Daemon daemon(config, options, job_runner);
     return daemon.run();
 }

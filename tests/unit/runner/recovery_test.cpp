@@ -1,6 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/atomic_file.h"
+#include "runner/cancel.h"
 #include "runner/queue.h"
 #include "runner/recovery.h"
 #include "tests/unit/runner/runner_fixture.h"
@@ -76,4 +77,17 @@ TEST_CASE("a running record without its job file is recovered too", "[recovery]"
     REQUIRE(recovered.size() == 1);
     CHECK(recovered[0].requeued.label() == "team/app#2");
     CHECK(kiln::runner::read_record(state.layout, "team/app", 1).status == BuildStatus::interrupted);
+}
+
+TEST_CASE("a running build whose cancel was pending stays cancelled after recovery", "[recovery]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    start_build(state, "app", 1);
+    REQUIRE(kiln::runner::cancel_build(state.layout, "app", 1).result == kiln::runner::CancelResult::requested);
+    CHECK(kiln::runner::recover_builds(state.layout).empty());
+    const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
+    CHECK(record.status == BuildStatus::cancelled);
+    CHECK(record.reason == "cancelled (kiln cancel); its runner died before it stopped");
+    CHECK(kiln::runner::list_queued(state.layout).empty());
+    CHECK_FALSE(kiln::runner::cancel_requested(state.layout, "app", 1));
 }

@@ -1,0 +1,96 @@
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "cli/json_output.h"
+#include "common/error.h"
+#include "common/names.h"
+#include "common/units.h"
+#include "runner/build_record.h"
+
+namespace kiln::cli {
+namespace {
+
+std::string duration_text(const runner::BuildRecord& record, std::int64_t now) {
+    const std::optional<std::int64_t> seconds = record.duration_seconds(now);
+    return seconds ? format_duration(std::chrono::seconds(*seconds)) : "-";
+}
+
+std::string age_text(const runner::BuildRecord& record, std::int64_t now) {
+    if (!record.queued_at) {
+        return "-";
+    }
+    return format_duration(std::chrono::seconds(std::max<std::int64_t>(0, now - *record.queued_at)));
+}
+
+// The newest `limit` builds of each repo: numbers grow with time within a
+// repo, so no more than that can make the overall newest `limit`.
+std::vector<runner::BuildRecord> newest_builds(const runner::StateLayout& layout,
+                                               const std::vector<std::string>& repos, int limit) {
+    std::vector<runner::BuildRecord> records;
+    for (const std::string& repo : repos) {
+        const std::vector<int> numbers = runner::build_numbers(layout, repo);
+        int taken = 0;
+        for (auto it = numbers.rbegin(); it != numbers.rend() && taken < limit; ++it) {
+            if (std::optional<runner::BuildRecord> record = runner::find_record(layout, repo, *it)) {
+                records.push_back(std::move(*record));
+                ++taken;
+            }
+        }
+    }
+    std::sort(records.begin(), records.end(), [](const runner::BuildRecord& a, const runner::BuildRecord& b) {
+        const std::int64_t a_time = a.queued_at.value_or(0);
+        const std::int64_t b_time = b.queued_at.value_or(0);
+        return a_time != b_time ? a_time > b_time : a.repo != b.repo ? a.repo < b.repo : a.number > b.number;
+    });
+    if (records.size() > static_cast<std::size_t>(limit)) {
+        records.resize(static_cast<std::size_t>(limit));
+    }
+    return records;
+}
+
+}  // namespace
+
+Handler define_builds(CLI::App& command) {
+    auto repo = std::make_shared<std::string>();
+    auto limit = std::make_shared<int>(20);
+    auto json = std::make_shared<bool>(false);
+    command.add_option("REPO", *repo, "Only this repository's builds");
+    command.add_option("-n,--limit", *limit, "How many builds to list (default 20)")->check(CLI::PositiveNumber);
+    command.add_flag("--json", *json, "Print JSON: an array of build records, as build.json holds them");
+    command.footer("Newest first. STATUS is one of queued, running, success, failed, timeout, cancelled, skipped,\n"
+                   "superseded, interrupted.");
+    return [repo, limit, json](Context& context) {
+        const runner::StateLayout layout(context.config().state_dir);
+        const std::vector<std::string> repos =
+            repo->empty() ? runner::build_repos(layout) : std::vector<std::string>{canonical_repo_name(*repo)};
+        const std::vector<runner::BuildRecord> records = newest_builds(layout, repos, *limit);
+        if (*json) {
+            nlohmann::json list = nlohmann::json::array();
+            for (const runner::BuildRecord& record : records) {
+                list.push_back(runner::to_json(record));
+            }
+            print_json(list);
+            return 0;
+        }
+        if (records.empty()) {
+            std::cerr << (repo->empty() ? std::string("no builds yet") : "no builds of " + repos.front() + " yet")
+                      << " (push to a repository, or run 'kiln rebuild REPO')\n";
+            return 0;
+        }
+        const std::int64_t now = runner::unix_now();
+        std::printf("%-20s %5s  %-16s %-8s  %-11s %8s %8s\n", "REPO", "#", "BRANCH", "SHA", "STATUS", "DURATION",
+                    "AGE");
+        for (const runner::BuildRecord& record : records) {
+            std::printf("%-20s %5d  %-16s %-8s  %-11s %8s %8s\n", record.repo.c_str(), record.number,
+                        record.branch.empty() ? "-" : record.branch.c_str(), record.sha.substr(0, 8).c_str(),
+                        runner::to_string(record.status).c_str(), duration_text(record, now).c_str(),
+                        age_text(record, now).c_str());
+        }
+        return 0;
+    };
+}
+
+}  // namespace kiln::cli

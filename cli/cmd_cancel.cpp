@@ -1,0 +1,38 @@
+#include <iostream>
+#include <memory>
+
+#include "cli/build_select.h"
+#include "cli/command.h"
+#include "common/error.h"
+#include "runner/cancel.h"
+
+namespace kiln::cli {
+
+Handler define_cancel(CLI::App& command) {
+    auto repo = std::make_shared<std::string>();
+    auto which = std::make_shared<std::string>();
+    command.add_option("REPO", *repo, "Repository name")->required();
+    command.add_option("N", *which, "Build number, or 'last'")->required();
+    command.footer("A queued build is cancelled at once. A running one is stopped by its runner within a second or\n"
+                   "two (SIGTERM to make's process group, SIGKILL after a grace period) and recorded 'cancelled'.");
+    return [repo, which](Context& context) {
+        const runner::StateLayout layout(context.config().state_dir);
+        const runner::BuildRecord record = select_build(layout, *repo, *which);
+        const runner::CancelOutcome outcome = runner::cancel_build(layout, record.repo, record.number);
+        switch (outcome.result) {
+        case runner::CancelResult::cancelled:
+            std::cout << "[kiln] build " << record.label() << " cancelled (it had not started)\n";
+            return 0;
+        case runner::CancelResult::requested:
+            std::cout << "[kiln] build " << record.label() << " is being cancelled (follow: kiln logs "
+                      << record.repo << " " << record.number << " -f)\n";
+            return 0;
+        case runner::CancelResult::already_final:
+            break;
+        }
+        throw UsageError(describe("cancelling build " + record.label(),
+                                  "it already ended (" + runner::to_string(outcome.record.status) + ")"));
+    };
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,40 @@
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/build_select.h"
+#include "cli/command.h"
+#include "common/error.h"
+#include "runner/log_follow.h"
+
+namespace kiln::cli {
+
+Handler define_logs(CLI::App& command) {
+    auto repo = std::make_shared<std::string>();
+    auto which = std::make_shared<std::string>("last");
+    auto follow = std::make_shared<bool>(false);
+    command.add_option("REPO", *repo, "Repository name")->required();
+    command.add_option("N", *which, "Build number, or 'last' (default)");
+    command.add_flag("-f,--follow", *follow, "Keep printing the log until the build ends");
+    command.footer("With -f, the exit code is the build's: 0 for success (or skipped: nothing to build), 3 for any\n"
+                   "other end. The log is a plain file too: 'kiln show REPO N' names it.");
+    return [repo, which, follow](Context& context) {
+        const runner::StateLayout layout(context.config().state_dir);
+        const runner::BuildRecord record = select_build(layout, *repo, *which);
+        if (*follow) {
+            const runner::BuildRecord final_record =
+                runner::follow_build(layout, record.repo, record.number, std::cout, [] { return true; });
+            return runner::follow_exit_code(final_record.status);
+        }
+        const std::filesystem::path log = layout.log_file(record.repo, record.number);
+        std::ifstream in(log, std::ios::binary);
+        if (!in) {
+            throw StateError(describe("reading '" + log.string() + "'", "cannot open it"));
+        }
+        std::cout << in.rdbuf();
+        std::cout.flush();
+        return 0;
+    };
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,55 @@
+#include <iostream>
+#include <memory>
+
+#include "cli/command.h"
+#include "common/error.h"
+#include "common/names.h"
+#include "runner/enqueue.h"
+#include "runner/rebuild.h"
+#include "runner/runner_lock.h"
+
+namespace kiln::cli {
+
+Handler define_rebuild(CLI::App& command) {
+    auto repo = std::make_shared<std::string>();
+    auto what = std::make_shared<std::string>();
+    command.add_option("REPO", *repo, "Repository name")->required();
+    command.add_option("WHAT", *what,
+                       "A branch (builds its tip) or a commit; default: the branch of the last build, else main");
+    command.footer("Queues a new build and starts a runner when none runs; follow it with 'kiln logs REPO N -f'.");
+    return [repo, what](Context& context) {
+        const config::Config& config = context.config();
+        const std::string name = canonical_repo_name(*repo);
+        const std::filesystem::path repo_path = config.git_root / (name + ".git");
+        if (!std::filesystem::is_directory(repo_path)) {
+            throw UsageError(describe("rebuilding " + name, "no repository '" + repo_path.string() +
+                                                                "' (create it with 'kiln init " + name + "')"));
+        }
+        const runner::StateLayout layout(config.state_dir);
+        const runner::RebuildTarget target = runner::resolve_rebuild_target(layout, name, repo_path, *what);
+        runner::BuildRequest request;
+        request.repo = name;
+        request.repo_path = repo_path;
+        request.ref = target.ref;
+        request.sha = target.sha;
+        request.trigger = "rebuild";
+        const runner::BuildRecord record = runner::enqueue_build(layout, request);
+        std::cout << "[kiln] build " << record.label() << " queued (follow: kiln logs " << name << " "
+                  << record.number << " -f)" << std::endl;
+        if (!runner::runner_running(layout)) {
+            std::error_code ec;
+            const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
+            if (ec) {
+                throw StateError(describe("starting a runner", "cannot find this kiln binary: " + ec.message()));
+            }
+            std::optional<std::filesystem::path> config_file;
+            if (!config.source.empty()) {
+                config_file = std::filesystem::absolute(config.source);
+            }
+            runner::start_detached_runner(layout, self, config_file);
+        }
+        return 0;
+    };
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,66 @@
+#include <cstdio>
+#include <memory>
+
+#include "cli/build_select.h"
+#include "cli/command.h"
+#include "cli/json_output.h"
+#include "common/units.h"
+
+namespace kiln::cli {
+namespace {
+
+void print_field(const char* name, const std::string& value) {
+    if (!value.empty()) {
+        std::printf("%-10s %s\n", name, value.c_str());
+    }
+}
+
+std::string time_text(const std::optional<std::int64_t>& time) {
+    return time ? runner::format_iso8601(*time) : std::string();
+}
+
+}  // namespace
+
+Handler define_show(CLI::App& command) {
+    auto repo = std::make_shared<std::string>();
+    auto which = std::make_shared<std::string>("last");
+    auto json = std::make_shared<bool>(false);
+    command.add_option("REPO", *repo, "Repository name")->required();
+    command.add_option("N", *which, "Build number, or 'last' (default)");
+    command.add_flag("--json", *json, "Print build.json's fields as JSON, plus 'log' (the log file's path)");
+    return [repo, which, json](Context& context) {
+        const runner::StateLayout layout(context.config().state_dir);
+        const runner::BuildRecord record = select_build(layout, *repo, *which);
+        const std::string log = layout.log_file(record.repo, record.number).string();
+        if (*json) {
+            nlohmann::json value = runner::to_json(record);
+            value["log"] = log;
+            print_json(value);
+            return 0;
+        }
+        const std::optional<std::int64_t> duration = record.duration_seconds(runner::unix_now());
+        print_field("build", record.label());
+        print_field("status", runner::to_string(record.status));
+        print_field("reason", record.reason);
+        print_field("ref", record.ref);
+        print_field("branch", record.branch);
+        print_field("sha", record.sha);
+        print_field("trigger", record.trigger);
+        print_field("queued", time_text(record.queued_at));
+        print_field("started", time_text(record.started_at));
+        print_field("finished", time_text(record.finished_at));
+        print_field("duration", duration ? format_duration(std::chrono::seconds(*duration)) : std::string());
+        print_field("exit code", record.exit_code ? std::to_string(*record.exit_code) : std::string());
+        std::string targets;
+        for (const std::string& target : record.targets) {
+            targets += (targets.empty() ? "" : " ") + target;
+        }
+        print_field("targets", targets);
+        print_field("image", record.image);
+        print_field("digest", record.digest);
+        print_field("log", log);
+        return 0;
+    };
+}
+
+}  // namespace kiln::cli

@@ -1,0 +1,61 @@
+#include "runner/runner.h"
+
+#include "common/error.h"
+#include "config/repo_config_source.h"
+#include "runner/build_executor.h"
+#include "runner/build_log.h"
+#include "runner/image_step.h"
+
+namespace kiln::runner {
+
+JobResult run_job(const config::Config& config, const Job& job, int slot,
+                  const std::function<bool()>& cancel_requested) {
+    const StateLayout layout(config.state_dir);
+    BuildLog log(layout.log_file(job.repo, job.number), config.runner.log_max);
+    // A job from an older kiln, or a recovered one, may not name its repository.
+    const std::filesystem::path repo_path =
+        job.repo_path.empty() ? config.git_root / (job.repo + ".git") : job.repo_path;
+
+    JobResult result;
+    config::RepoConfig repo_config;
+    try {
+        repo_config = config::load_repo_config(repo_path, job.sha, config.defaults);
+    } catch (const ConfigError& error) {
+        log.kiln(std::string("error: ") + error.what());
+        result.status = BuildStatus::failed;
+        result.reason = "invalid " + std::string(config::kRepoConfigFile);
+        return result;
+    }
+    result.targets = repo_config.targets;
+
+    BuildPlan plan;
+    plan.config = &config;
+    plan.repo = job.repo;
+    plan.repo_path = repo_path;
+    plan.number = job.number;
+    plan.ref = job.ref;
+    plan.branch = job.branch;
+    plan.sha = job.sha;
+    plan.repo_config = repo_config;
+    plan.worktree_root = layout.work_dir(job.repo);
+    plan.slot = slot;
+    // The image step reads what make wrote (image.archive), so it runs while
+    // the worktree is still held; its failure fails the build.
+    plan.after_make = [&](const std::filesystem::path& worktree) -> std::optional<BuildOutcome> {
+        const BuildIdentity build{job.repo, job.branch, job.ref, job.sha, job.number};
+        const ImageOutcome image = publish_image(config, repo_config, build, worktree, log);
+        result.image = image.image;
+        result.digest = image.digest;
+        if (image.ok) {
+            return std::nullopt;
+        }
+        return BuildOutcome{BuildStatus::failed, std::nullopt, image.reason};
+    };
+    const BuildOutcome outcome = execute_build(plan, log, cancel_requested);
+    result.status = outcome.status;
+    result.exit_code = outcome.exit_code;
+    result.reason = outcome.reason;
+    return result;
+}
+
+}  // namespace kiln::runner
