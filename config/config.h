@@ -13,8 +13,6 @@
 
 namespace kiln::config {
 
-using namespace std::chrono_literals;
-
 struct RegistryConfig {
     std::string url = "http://127.0.0.1:5000";  ///< scheme://host[:port], no path
     std::string username;                       ///< empty: no auth
@@ -23,7 +21,7 @@ struct RegistryConfig {
 
 struct RunnerConfig {
     int jobs = 2;                                    ///< builds at once, >= 1
-    std::chrono::seconds timeout = 30min;            ///< default build timeout
+    std::chrono::seconds timeout = std::chrono::minutes(30);  ///< default build timeout
     std::uint64_t log_max = 50ULL * 1000 * 1000;     ///< bytes of log kept per build
     int keep_builds = 100;                           ///< build records kept per repo, >= 1
 };
