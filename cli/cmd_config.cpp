@@ -60,8 +60,11 @@ nlohmann::json to_json(const config::Config& global) {
     };
 }
 
+// `.kiln.yml`, and copies named like `kiln.yml` or `app.kiln.yml`; global
+// configs are `config.yaml` or `kiln.yaml`.
 bool is_repo_file(const CheckOptions& options) {
-    return options.repo || std::filesystem::path(options.file).filename() == config::kRepoConfigFile;
+    const std::string name = std::filesystem::path(options.file).filename().string();
+    return options.repo || name == "kiln.yml" || name.ends_with(".kiln.yml");
 }
 
 // Prints the result of a successful check: `NAME: ok`, or the effective config
@@ -120,8 +123,8 @@ Handler define_config(CLI::App& command) {
         command.add_subcommand("check", "Validate a global config or a .kiln.yml; print the effective config");
     auto options = std::make_shared<CheckOptions>();
     check_command->add_option("FILE", options->file,
-                              "File to check (default: the config in effect); a file named .kiln.yml is checked "
-                              "as a repo config");
+                              "File to check (default: the config in effect); a file named .kiln.yml (or kiln.yml, "
+                              "NAME.kiln.yml) is checked as a repo config");
     check_command->add_flag("--print", options->print, "Print the effective config (defaults filled in) as YAML");
     check_command->add_flag("--json", options->json, "Print the effective config as JSON");
     check_command->add_flag("--repo", options->repo, "Check FILE as a .kiln.yml, whatever its name");
