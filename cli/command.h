@@ -52,6 +52,7 @@ Handler dispatch_subcommands(CLI::App& parent, std::vector<std::pair<CLI::App*, 
 // One definer per file cmd_<name>.cpp.
 Handler define_image(CLI::App& command);
 Handler define_config(CLI::App& command);
+Handler define_hook(CLI::App& command);
 Handler define_init(CLI::App& command);
 /// `image push`, added by cmd_image.cpp under `image`.
 Handler define_image_push(CLI::App& command);

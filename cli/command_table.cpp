@@ -16,6 +16,7 @@ const std::vector<CommandSpec>& command_table() {
         {"logs", "Print a build's log; -f follows it until the build ends", define_logs},
         {"rebuild", "Queue a new build of a branch or commit", define_rebuild},
         {"cancel", "Cancel a queued or running build", define_cancel},
+        {"hook", "Git hooks kiln installs (post-receive: queue and stream the pushed builds)", define_hook},
         {"version", "Print kiln's version", define_version},
     };
     return kCommands;

@@ -200,3 +200,24 @@ wait_for_status() {
     fi
 }
 e2e_status_is() { [ "$(build_field "$1" "$2" status)" = "$3" ]; }
+
+# kiln_app_fixture: kiln_fixture, then `kiln init app` as the test user and a
+# local clone ($CLONE) whose origin is app over ssh.
+kiln_app_fixture() {
+    kiln_fixture
+    kiln_as_user init app >/dev/null
+    new_clone app
+}
+
+# user_dir NAME: a directory under $T the test user (and so its builds) may write.
+user_dir() {
+    mkdir -p "$T/$1"
+    chown "$KILN_USER:" "$T/$1"
+    echo "$T/$1"
+}
+
+# follow_line REPO N: the line the hook prints when it queues build N.
+queued_line() { echo "[kiln] build $1#$2 queued (follow: ssh $(hostname -f) kiln logs $1 $2 -f)"; }
+
+# runner_pids: the pids of kiln runners of the test user.
+runner_pids() { pgrep -u "$KILN_USER" -f -- "$KILN --config $KILN_CONFIG_FILE runner" || true; }

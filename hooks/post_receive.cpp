@@ -1,0 +1,272 @@
+#include "hooks/post_receive.h"
+
+#include <netdb.h>
+#include <unistd.h>
+
+#include <array>
+#include <climits>
+#include <memory>
+#include <system_error>
+
+#include "common/error.h"
+#include "common/git.h"
+#include "common/names.h"
+#include "common/units.h"
+#include "config/repo_config_source.h"
+#include "runner/enqueue.h"
+#include "runner/log_follow.h"
+#include "runner/runner_lock.h"
+
+namespace kiln::hooks {
+namespace fs = std::filesystem;
+namespace {
+
+// 1,000 lines of garbage must not become 1,000 lines on the pusher's screen.
+constexpr std::size_t kMalformedShown = 10;
+
+const std::string kBranchPrefix = "refs/heads/";
+const std::string kTagPrefix = "refs/tags/";
+
+std::string join(const std::vector<std::string>& words) {
+    std::string joined;
+    for (const std::string& word : words) {
+        joined += (joined.empty() ? "" : ", ") + word;
+    }
+    return joined;
+}
+
+// Every line of a (multi-line) message, each a note of its own.
+void add_lines(std::vector<std::string>& notes, const std::string& prefix, const std::string& text) {
+    std::size_t start = 0;
+    while (start < text.size()) {
+        std::size_t end = text.find('\n', start);
+        if (end == std::string::npos) {
+            end = text.size();
+        }
+        notes.push_back(prefix + text.substr(start, end - start));
+        start = end + 1;
+    }
+}
+
+// True when the commit has a file GNU make reads by default. Looked up in the
+// tree, without a checkout: a push with nothing to build costs the pusher
+// (almost) nothing, not a queued job and a worktree update.
+bool commit_has_makefile(git_repository* repo, const std::string& sha) {
+    const git_oid oid = git::parse_oid(sha);
+    git_commit* raw_commit = nullptr;
+    git::check(git_commit_lookup(&raw_commit, repo, &oid), "reading commit " + sha);
+    const git::Commit commit(raw_commit);
+    git_tree* raw_tree = nullptr;
+    git::check(git_commit_tree(&raw_tree, commit.get()), "reading the tree of commit " + sha);
+    const git::Tree tree(raw_tree);
+    for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
+        if (git_tree_entry_byname(tree.get(), name) != nullptr) {
+            return true;
+        }
+    }
+    return false;
+}
+
+void plan_branch(const config::Config& config, git_repository* git_repo, const std::string& repo,
+                 const RefUpdate& update, const PushOptions& options, PushPlan& plan) {
+    const std::string branch = update.ref.substr(kBranchPrefix.size());
+    if (options.skip) {
+        plan.notes.push_back("ci.skip: not building " + repo + " " + branch);
+        return;
+    }
+    config::RepoConfig repo_config = config.defaults;
+    try {
+        repo_config = config::load_repo_config(git_repo, repo + ".git", update.new_sha, config.defaults);
+    } catch (const ConfigError& error) {
+        // The build (if its branch is a default one) fails and shows these
+        // errors again in its log; a branch the defaults skip builds nothing.
+        add_lines(plan.notes, "", error.what());
+    } catch (const GitError& error) {
+        add_lines(plan.notes, "", error.what());
+        plan.notes.push_back("not building " + repo + " " + branch);
+        return;
+    }
+    if (!config::branch_selected(repo_config, branch)) {
+        plan.notes.push_back("branch '" + branch + "' is not in branches (" + join(repo_config.branches) +
+                             "): not building");
+        return;
+    }
+    try {
+        if (!commit_has_makefile(git_repo, update.new_sha)) {
+            plan.notes.push_back("no Makefile in " + update.new_sha.substr(0, 8) + " (" + branch +
+                                 "): nothing to build");
+            return;
+        }
+    } catch (const GitError& error) {
+        add_lines(plan.notes, "", error.what());
+        plan.notes.push_back("not building " + repo + " " + branch);
+        return;
+    }
+    plan.builds.push_back({update.ref, branch, update.new_sha});
+}
+
+std::string final_line(const runner::BuildRecord& record) {
+    const runner::BuildStatus status = record.status;
+    std::string line = "[kiln] " + record.label() + " " + runner::to_string(status);
+    if (const std::optional<std::int64_t> seconds = record.duration_seconds(runner::unix_now())) {
+        line += " in " + format_duration(std::chrono::seconds(*seconds));
+    }
+    if (status == runner::BuildStatus::success) {
+        if (!record.image.empty()) {
+            line += ", image " + record.image;
+        }
+        if (!record.digest.empty()) {
+            line += ", digest " + record.digest;
+        }
+        return line;
+    }
+    if (record.exit_code) {
+        line += " (exit " + std::to_string(*record.exit_code) + ")";
+    }
+    if (!record.reason.empty()) {
+        line += ": " + record.reason;
+    }
+    return line;
+}
+
+std::string follow_hint(const std::string& host, const runner::BuildRecord& record) {
+    return "ssh " + host + " kiln logs " + record.repo + " " + std::to_string(record.number) + " -f";
+}
+
+}  // namespace
+
+std::optional<std::string> repo_name_under(const fs::path& git_root, const fs::path& repo_path) {
+    std::error_code error;
+    const fs::path root = fs::weakly_canonical(git_root, error);
+    if (error) {
+        return std::nullopt;
+    }
+    fs::path repo = fs::weakly_canonical(repo_path, error).lexically_normal();
+    if (error) {
+        return std::nullopt;
+    }
+    if (repo.filename().empty()) {
+        repo = repo.parent_path();  // `app.git/` after normalizing `app.git/.`
+    }
+    const std::string relative = repo.lexically_relative(root).generic_string();
+    if (relative.empty() || relative == "." || relative.starts_with("..")) {
+        return std::nullopt;
+    }
+    if (repo_name_problem(relative)) {
+        return std::nullopt;
+    }
+    return canonical_repo_name(relative);
+}
+
+PushPlan plan_push(const config::Config& config, const fs::path& repo_path, const std::string& repo,
+                   const HookInput& input, const PushOptions& options) {
+    PushPlan plan;
+    for (std::size_t i = 0; i < input.malformed.size() && i < kMalformedShown; ++i) {
+        plan.notes.push_back("ignoring malformed hook input line " + std::to_string(input.malformed[i].line) + ": " +
+                             input.malformed[i].problem);
+    }
+    if (input.malformed.size() > kMalformedShown) {
+        plan.notes.push_back("ignoring " + std::to_string(input.malformed.size() - kMalformedShown) +
+                             " more malformed hook input lines");
+    }
+    for (const std::string& option : options.unknown) {
+        plan.notes.push_back("ignoring unknown push option '" + option + "' (kiln knows ci.skip and kiln.detach)");
+    }
+    git::Repository git_repo;
+    for (const RefUpdate& update : input.updates) {
+        if (update.deletion()) {
+            plan.notes.push_back(update.ref + " deleted: nothing to build");
+        } else if (update.ref.starts_with(kTagPrefix)) {
+            plan.notes.push_back(update.ref + " is a tag: not building");
+        } else if (!update.ref.starts_with(kBranchPrefix)) {
+            plan.notes.push_back(update.ref + " is not a branch: not building");
+        } else {
+            if (!git_repo && !options.skip) {
+                try {
+                    git_repo = git::open_repository(repo_path.string());
+                } catch (const GitError& error) {
+                    add_lines(plan.notes, "", error.what());
+                    plan.notes.push_back("not building " + update.ref);
+                    continue;
+                }
+            }
+            plan_branch(config, git_repo.get(), repo, update, options, plan);
+        }
+    }
+    return plan;
+}
+
+int run_post_receive(const PostReceiveContext& context, std::istream& in, std::ostream& out,
+                     const std::function<bool()>& keep_going) {
+    const config::Config& config = *context.config;
+    const HookInput input = read_hook_input(in);
+    const std::optional<std::string> repo = repo_name_under(config.git_root, context.repo_path);
+    if (!repo) {
+        out << "[kiln] " << context.repo_path.string() << " is not a repository under git_root "
+            << config.git_root.string() << ": not building" << std::endl;
+        return kExitOk;
+    }
+    const PushPlan plan = plan_push(config, context.repo_path, *repo, input, context.options);
+    for (const std::string& note : plan.notes) {
+        out << "[kiln] " << note << std::endl;
+    }
+    if (plan.builds.empty()) {
+        return kExitOk;
+    }
+
+    const runner::StateLayout layout(config.state_dir);
+    std::vector<runner::BuildRecord> queued;
+    for (const WantedBuild& build : plan.builds) {
+        runner::BuildRequest request;
+        request.repo = *repo;
+        request.repo_path = fs::weakly_canonical(context.repo_path);
+        request.ref = build.ref;
+        request.sha = build.sha;
+        request.trigger = "push";
+        queued.push_back(runner::enqueue_build(layout, request));
+        out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(context.host, queued.back())
+            << ")" << std::endl;
+    }
+    if (context.start_runner && !runner::runner_running(layout)) {
+        const std::optional<fs::path> config_file =
+            config.source.empty() ? std::nullopt : std::optional<fs::path>(fs::absolute(config.source));
+        runner::start_detached_runner(layout, context.kiln_executable, config_file);
+    }
+    if (context.options.detach) {
+        out << "[kiln] kiln.detach: not waiting for the build" << (queued.size() > 1 ? "s" : "") << std::endl;
+        return kExitOk;
+    }
+
+    int exit_code = kExitOk;
+    for (const runner::BuildRecord& build : queued) {
+        const runner::BuildRecord last = runner::follow_build(layout, build.repo, build.number, out, keep_going);
+        if (!runner::is_final(last.status)) {
+            // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
+            out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(context.host, last)
+                << ")" << std::endl;
+            return exit_code;
+        }
+        out << final_line(last) << std::endl;
+        if (runner::follow_exit_code(last.status) != kExitOk) {
+            exit_code = kExitBuildFailed;
+        }
+    }
+    return exit_code;
+}
+
+std::string host_name() {
+    std::array<char, HOST_NAME_MAX + 1> name{};
+    if (::gethostname(name.data(), name.size() - 1) != 0) {
+        return "localhost";
+    }
+    addrinfo hints{};
+    hints.ai_flags = AI_CANONNAME;
+    addrinfo* raw = nullptr;
+    if (::getaddrinfo(name.data(), nullptr, &hints, &raw) != 0 || raw == nullptr) {
+        return name.data();
+    }
+    const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> info(raw, ::freeaddrinfo);
+    return info->ai_canonname != nullptr ? info->ai_canonname : name.data();
+}
+
+}  // namespace kiln::hooks

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "config/config.h"
+#include "hooks/hook_input.h"
+#include "hooks/push_options.h"
+
+namespace kiln::hooks {
+
+/// A branch update the push asks kiln to build.
+struct WantedBuild {
+    std::string ref;     ///< `refs/heads/main`
+    std::string branch;  ///< `main`
+    std::string sha;
+};
+
+/// What a push means, decided before anything is queued: the builds it asks
+/// for and one line (without the `[kiln] ` prefix) per update that builds nothing.
+struct PushPlan {
+    std::vector<WantedBuild> builds;
+    std::vector<std::string> notes;
+};
+
+/// Decides, for each update of `input`, whether it is built: only branch
+/// updates (no deletions, tags or other refs) whose branch matches `branches`
+/// of the `.kiln.yml` in the pushed commit (read from `repo_path` without a
+/// checkout; `config.defaults` when absent or invalid), and nothing with
+/// `ci.skip`. Malformed lines become notes too (the first ten, then a count).
+/// Never throws for bad input or a bad `.kiln.yml`.
+PushPlan plan_push(const config::Config& config, const std::filesystem::path& repo_path, const std::string& repo,
+                   const HookInput& input, const PushOptions& options);
+
+/// The canonical name (`app`, `team/app`) of the repository at `repo_path`
+/// under `git_root`; nothing when it lies outside git_root or its name is not
+/// one kiln accepts.
+std::optional<std::string> repo_name_under(const std::filesystem::path& git_root, const std::filesystem::path& repo_path);
+
+/// Everything `kiln hook post-receive` needs besides its input.
+struct PostReceiveContext {
+    const config::Config* config = nullptr;
+    std::filesystem::path repo_path;           ///< the repository receiving the push (GIT_DIR)
+    PushOptions options;
+    std::filesystem::path kiln_executable;     ///< started as `kiln runner` when no runner runs
+    std::string host;                          ///< named in `ssh HOST kiln logs ...`
+    bool start_runner = true;                  ///< unit tests queue without a runner
+};
+
+/// The post-receive hook: plans the push, queues each build (printing
+/// `[kiln] build app#42 queued (follow: ssh HOST kiln logs app 42 -f)`), starts
+/// a detached runner when none holds the runner lock, then (unless
+/// `kiln.detach`) streams each build's log to `out` and ends it with one line:
+/// `[kiln] app#42 success in 3s`. When keep_going() turns false or `out`
+/// fails (the pusher pressed Ctrl-C or went away) it stops streaming; the
+/// builds go on. Returns the exit code: 0, or 3 when a followed build did not
+/// succeed. Throws StateError when a build cannot be queued.
+int run_post_receive(const PostReceiveContext& context, std::istream& in, std::ostream& out,
+                     const std::function<bool()>& keep_going);
+
+/// This machine's name as `hostname -f` prints it (the canonical name when
+/// the resolver knows one, else the plain host name).
+std::string host_name();
+
+}  // namespace kiln::hooks
