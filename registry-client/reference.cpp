@@ -154,25 +154,4 @@ ClientOptions client_options_for(const Reference& ref, const ClientOptions& conf
     return options;
 }
 
-std::string tag_from_branch(const std::string& branch) {
-    std::string tag;
-    for (char c : branch) {
-        char lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-        if (tag_char(lower)) {
-            tag += lower;
-        } else if (!tag.empty() && tag.back() != '-') {
-            tag += '-';
-        }
-    }
-    std::size_t first = tag.find_first_not_of(".-");
-    tag = first == std::string::npos ? "" : tag.substr(first);
-    if (tag.size() > 128) {
-        tag.resize(128);
-    }
-    while (!tag.empty() && (tag.back() == '-' || tag.back() == '.')) {
-        tag.pop_back();
-    }
-    return tag.empty() ? "branch" : tag;
-}
-
 }  // namespace kiln::registry

@@ -45,10 +45,5 @@ std::string host_of_url(const std::string& url);
 /// credentials (they belong to the configured registry).
 ClientOptions client_options_for(const Reference& ref, const ClientOptions& configured);
 
-/// A tag made from a git branch name for `{branch}`: lowercase, every run of
-/// characters a tag cannot hold becomes `-`, no leading `.` or `-`, at most
-/// 128 characters. `feature/X` gives `feature-x`; a name with nothing usable
-/// gives `branch`.
-std::string tag_from_branch(const std::string& branch);
 
 }  // namespace kiln::registry

@@ -14,21 +14,13 @@
 namespace kiln::runner {
 namespace {
 
-constexpr std::string_view kBranchPlaceholder = "{branch}";
-
-// `{branch}` in a tag becomes the branch as a tag; nothing when the build has
-// no branch (a rebuild of a bare sha), so such tags are left alone.
-std::optional<std::string> expand_tag(const std::string& tag, const std::string& branch) {
-    const std::size_t at = tag.find(kBranchPlaceholder);
-    if (at == std::string::npos) {
-        return tag;
-    }
-    if (branch.empty()) {
+// A `{branch}` tag cannot be made for a build without a branch (a rebuild of
+// a bare sha): nothing, so the step skips it.
+std::optional<std::string> tag_for_build(const std::string& tag, const std::string& branch) {
+    if (branch.empty() && tag.find("{branch}") != std::string::npos) {
         return std::nullopt;
     }
-    std::string expanded = tag;
-    expanded.replace(at, kBranchPlaceholder.size(), registry::tag_from_branch(branch));
-    return expanded;
+    return config::expand_tag(tag, branch);
 }
 
 std::string elapsed_since(std::chrono::steady_clock::time_point start) {
@@ -90,7 +82,7 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
         registry::Client client(options);
         outcome.digest = land_image(config, image, options, client, target, worktree, log);
         for (const std::string& tag : image.tags) {
-            const std::optional<std::string> expanded = expand_tag(tag, build.branch);
+            const std::optional<std::string> expanded = tag_for_build(tag, build.branch);
             if (!expanded) {
                 log.kiln("not tagging '" + tag + "': this build has no branch");
                 continue;

@@ -47,16 +47,6 @@ TEST_CASE("bad references say what is wrong", "[registry]") {
     CHECK_THROWS_AS(parse_reference("a//b", "h:1"), kiln::UsageError);
 }
 
-TEST_CASE("branch names become tags", "[registry]") {
-    CHECK(tag_from_branch("main") == "main");
-    CHECK(tag_from_branch("feature/X") == "feature-x");
-    CHECK(tag_from_branch("release/1.2") == "release-1.2");
-    CHECK(tag_from_branch("-odd//name..") == "odd-name");
-    CHECK(tag_from_branch("///") == "branch");
-    CHECK(tag_from_branch(std::string(300, 'a')).size() == 128);
-    CHECK(tag_problem(tag_from_branch("Ünïcode/branch")).empty());
-}
-
 TEST_CASE("Location and Link values resolve per RFC 3986", "[registry]") {
     using detail::parse_url;
     using detail::resolve_url;
