@@ -42,7 +42,7 @@ http: {addr: $HOST, secret: bench}
 YAML
     docker-registry serve "$W/registry.yml" >>"$W/registry.log" 2>&1 &
     REGISTRY_PID=$!
-    for _ in $(seq 100); do curl -fsS -o /dev/null "http://$HOST/v2/" && return; sleep 0.1; done
+    for _ in $(seq 100); do curl -fs -o /dev/null "http://$HOST/v2/" && return; sleep 0.1; done
     echo "bench: registry did not start" >&2; exit 1
 }
 
@@ -89,11 +89,11 @@ timed() {
     echo "$label $(cat "$W/time")" | tee -a "$W/results" >&2
 }
 
-kiln_push() {  # kiln_push REPO CACHE
-    XDG_CACHE_HOME="$2" "$KILN" -c "$W/kiln.yaml" image push "$W/image.tar" "$HOST/$1:v1"
+kiln_push() {  # kiln_push LABEL REPO CACHE
+    timed "$1" env XDG_CACHE_HOME="$3" "$KILN" -c "$W/kiln.yaml" image push "$W/image.tar" "$HOST/$2:v1"
 }
-skopeo_push() {  # skopeo_push REPO
-    skopeo copy --quiet --dest-tls-verify=false "oci-archive:$W/image.tar:bench" "docker://$HOST/$1:v1"
+skopeo_push() {  # skopeo_push LABEL REPO
+    timed "$1" skopeo copy --quiet --dest-tls-verify=false "oci-archive:$W/image.tar:bench" "docker://$HOST/$2:v1"
 }
 printf 'registry:\n  url: http://%s\nstate_dir: %s\n' "$HOST" "$W/state" >"$W/kiln.yaml"
 
@@ -104,11 +104,11 @@ for round in $(seq "$ROUNDS"); do
         registry_fresh
         if [ "$tool" = kiln ]; then
             rm -rf "$W/cache"
-            timed "kiln-cold" kiln_push "k$round" "$W/cache"
-            timed "kiln-warm" kiln_push "k$round" "$W/cache"
+            kiln_push kiln-cold "k$round" "$W/cache"
+            kiln_push kiln-warm "k$round" "$W/cache"
         else
-            timed "skopeo-cold" skopeo_push "s$round"
-            timed "skopeo-warm" skopeo_push "s$round"
+            skopeo_push skopeo-cold "s$round"
+            skopeo_push skopeo-warm "s$round"
         fi
     done
 done

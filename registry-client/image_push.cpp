@@ -109,7 +109,8 @@ private:
     // its digest can be checked once the upload is over.
     BlobSource source(const ArchiveBlob& blob, bool gzip, std::shared_ptr<std::shared_ptr<BlobStream>> latest) {
         return [this, &blob, gzip, latest]() -> BlobReader {
-            auto stream = std::make_shared<BlobStream>(image_, blob);
+            // The client hashes what it sends; only the gzip input needs our own hash.
+            auto stream = std::make_shared<BlobStream>(image_, blob, gzip);
             *latest = stream;
             auto counted = [this, stream, &blob, gzip](char* buffer, std::size_t capacity) -> std::size_t {
                 // Ending the stream early makes the upload fail its size or
@@ -133,14 +134,19 @@ private:
     // Runs an upload, then checks the archive's bytes matched their digest;
     // a mismatch is the clearer error when both went wrong.
     template <class Upload>
-    void checked_upload(const std::shared_ptr<std::shared_ptr<BlobStream>>& latest, Upload upload) {
+    void checked_upload(const ArchiveBlob& blob, const std::shared_ptr<std::shared_ptr<BlobStream>>& latest,
+                        Upload upload) {
         try {
             upload();
         } catch (const RegistryError&) {
-            // Only a stream read to its promised size can tell a bad archive
-            // from a failed transfer.
+            // A stream read to its promised size may have failed its digest:
+            // hash the archive's bytes again to say so in the archive's terms.
             if (*latest && (*latest)->bytes_read() >= (*latest)->expected_size() && !stop_) {
-                (*latest)->finish();
+                BlobStream again(image_, blob);
+                char buffer[64 * 1024];
+                while (again.read(buffer, sizeof buffer) > 0) {
+                }
+                again.finish();
             }
             throw;
         }
@@ -157,7 +163,7 @@ private:
                 return;
             }
             BlobDescriptor sent;
-            checked_upload(latest, [&] { sent = client.upload_blob_streaming(repo_, source(blob, true, latest)); });
+            checked_upload(blob, latest, [&] { sent = client.upload_blob_streaming(repo_, source(blob, true, latest)); });
             cache_.record_compressed(blob.digest, CachedBlob{sent.digest, sent.size});
             cache_.record_repository(host, repo_, sent.digest);
             record(blob, BlobOutcome{sent.digest, sent.size, media_type, BlobProgress::State::uploaded, sent.size});
@@ -166,7 +172,7 @@ private:
         if (found_or_mounted(client, host, blob, blob.digest, blob.size, blob.media_type)) {
             return;
         }
-        checked_upload(latest, [&] {
+        checked_upload(blob, latest, [&] {
             client.upload_blob(repo_, BlobDescriptor{blob.digest, blob.size}, source(blob, false, latest));
         });
         cache_.record_repository(host, repo_, blob.digest);

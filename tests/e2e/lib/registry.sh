@@ -39,7 +39,7 @@ YAML
 registry_start() {
     docker-registry serve "$T/registry/config.yml" >>"$T/registry/log" 2>&1 &
     REGISTRY_PID=$!
-    if ! wait_until 15 curl -fsS -o /dev/null "$REGISTRY_URL/v2/"; then
+    if ! wait_until 15 curl -fs -o /dev/null "$REGISTRY_URL/v2/"; then
         cat "$T/registry/log" >&2
         fail "docker-registry did not answer on $REGISTRY_HOST"
     fi
