@@ -63,7 +63,8 @@ void BuildLog::output(std::string_view chunk) {
         return;
     }
     pending_ += chunk;
-    const auto last_newline = pending_.rfind('\n');
+    // A carriage return ends a line too: progress bars redraw with \r alone.
+    const auto last_newline = pending_.find_last_of("\n\r");
     if (last_newline != std::string::npos) {
         write_output(mask(pending_.substr(0, last_newline + 1)));
         pending_.erase(0, last_newline + 1);

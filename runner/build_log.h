@@ -44,7 +44,7 @@ public:
     void kiln(std::string_view text);
 
     /// Takes a chunk of process output as read from the pipe. Complete lines
-    /// are masked and written at once; a partial line waits for its end (so a
+    /// (ended by \n or \r) are masked and written at once; a partial line waits for its end (so a
     /// secret split across two reads is still masked), for flush_partial(), or
     /// until it passes kMaxPendingLine. Throws StateError.
     void output(std::string_view chunk);

@@ -75,3 +75,11 @@ TEST_CASE("BuildLog stops at log_max with one marker line and keeps its own line
                 "[kiln] make build done in 0.1s\n";
     CHECK(read_file(path) == expected);
 }
+
+TEST_CASE("BuildLog writes progress redrawn with carriage returns as it comes", "[build_log]") {
+    const kiln::test::TempDir dir;
+    const auto path = dir / "log";
+    BuildLog log(path, 1000);
+    log.output("pulling 10%\rpulling 20%\rpull");
+    CHECK(read_file(path) == "pulling 10%\rpulling 20%\r");
+}
