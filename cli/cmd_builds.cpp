@@ -3,6 +3,8 @@
 #include <iostream>
 #include <memory>
 
+#include <spdlog/spdlog.h>
+
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "common/error.h"
@@ -34,9 +36,14 @@ std::vector<runner::BuildRecord> newest_builds(const runner::StateLayout& layout
         const std::vector<int> numbers = runner::build_numbers(layout, repo);
         int taken = 0;
         for (auto it = numbers.rbegin(); it != numbers.rend() && taken < limit; ++it) {
-            if (std::optional<runner::BuildRecord> record = runner::find_record(layout, repo, *it)) {
-                records.push_back(std::move(*record));
-                ++taken;
+            try {
+                if (std::optional<runner::BuildRecord> record = runner::find_record(layout, repo, *it)) {
+                    records.push_back(std::move(*record));
+                    ++taken;
+                }
+            } catch (const StateError& error) {
+                // One damaged record must not hide every other build.
+                spdlog::warn("{}", error.what());
             }
         }
     }

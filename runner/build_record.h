@@ -38,7 +38,7 @@ struct BuildRecord {
     std::optional<std::int64_t> started_at;
     std::optional<std::int64_t> finished_at;
     std::optional<int> exit_code;          ///< make's exit code, when make ran and exited
-    std::vector<std::string> targets;      ///< make targets, known once the build started
+    std::vector<std::string> targets;      ///< make targets, recorded when the build ends
     std::string image;                     ///< `host:port/name:sha`, when an image was made
     std::string digest;                    ///< `sha256:...` of that image
     std::string reason;                    ///< why it ended as it did, for anything but success

@@ -13,6 +13,21 @@
 namespace kiln::runner {
 namespace {
 
+// How long enqueue_build may take between writing build.json and the job.
+constexpr std::int64_t kEnqueueWindow = 60;
+
+Job job_of(const BuildRecord& record) {
+    Job job;
+    job.repo = record.repo;
+    job.number = record.number;
+    job.ref = record.ref;
+    job.branch = record.branch;
+    job.sha = record.sha;
+    job.trigger = record.trigger;
+    job.queued_at = record.queued_at.value_or(0);
+    return job;
+}
+
 RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord record,
                                      const std::filesystem::path& repo_path) {
     BuildRequest request;
@@ -76,7 +91,14 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
         }
         release_job(layout, job);
     }
-    // A running record without its job file (removed by hand, say) is just as dead.
+    for (const Job& job : list_queued(layout)) {
+        handled.emplace(job.repo, job.number);
+    }
+    // A running record without its job file (removed by hand, say) is just as
+    // dead. A queued one without a job file lost it to a crash between the two
+    // writes of enqueue_build (older than kEnqueueWindow: not one being
+    // enqueued right now); its job is written again, so the push still builds.
+    const std::int64_t now = unix_now();
     for (const std::string& repo : build_repos(layout)) {
         for (int number : build_numbers(layout, repo)) {
             if (handled.count({repo, number}) != 0) {
@@ -90,6 +112,10 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
             }
             if (record && record->status == BuildStatus::running) {
                 recover_running(layout, *record, {}, recovered);
+            } else if (record && record->status == BuildStatus::queued &&
+                       now - record->queued_at.value_or(0) > kEnqueueWindow) {
+                write_job(layout, job_of(*record));
+                spdlog::warn("build={} requeued=\"its job file was missing\"", record->label());
             }
         }
     }

@@ -17,7 +17,8 @@ struct RecoveredBuild {
 /// recorded `interrupted` (reason `runner died while it ran`) and queued again
 /// as a new build, unless `kiln cancel` had asked to stop it (then it is
 /// `cancelled`); a claimed job whose build never started goes back to the
-/// queue. Returns the interrupted builds. Throws StateError.
+/// queue, and a `queued` build (older than a minute) whose job file is missing
+/// gets it written again. Returns the interrupted builds. Throws StateError.
 std::vector<RecoveredBuild> recover_builds(const StateLayout& layout);
 
 }  // namespace kiln::runner

@@ -91,3 +91,22 @@ TEST_CASE("a running build whose cancel was pending stays cancelled after recove
     CHECK(kiln::runner::list_queued(state.layout).empty());
     CHECK_FALSE(kiln::runner::cancel_requested(state.layout, "app", 1));
 }
+
+TEST_CASE("a queued build whose job file was lost is queued again", "[recovery]") {
+    const kiln::test::StateFixture state;
+    kiln::runner::BuildRecord old = state.queue("app");
+    kiln::runner::BuildRecord fresh = state.queue("app");
+    std::filesystem::remove(state.layout.queue_dir() / "app@1.json");
+    std::filesystem::remove(state.layout.queue_dir() / "app@2.json");
+    old.queued_at = *old.queued_at - 3600;
+    kiln::runner::write_record(state.layout, old);
+
+    CHECK(kiln::runner::recover_builds(state.layout).empty());
+    // Only the old one: the fresh one may be a hook between its two writes.
+    const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
+    REQUIRE(queued.size() == 1);
+    CHECK(queued[0].number == 1);
+    CHECK(queued[0].sha == old.sha);
+    CHECK(queued[0].branch == "main");
+    CHECK(kiln::runner::read_record(state.layout, "app", 2).status == BuildStatus::queued);
+}
