@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# .kiln.yml names image.archive, but make did not write it: the build is
+# failed, and the reason names the archive.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/ssh.sh"
+source "$(dirname "$0")/lib/registry.sh"
+source "$(dirname "$0")/lib/build_image.sh"
+build_image_fixture
+commit_file Makefile $'build:\n\tmkdir -p out\n\ttouch out/other.tar'
+write_kiln_yml 'image: {archive: out/image.tar}'
+git_push origin main
+reason="the build left no image archive at 'out/image.tar' (image.archive in .kiln.yml)"
+
+last="$(last_remote_lines 1)"
+[[ "$last" == "[kiln] app#1 failed in "*": $reason" ]] || fail "last line of the push: '$last'"
+assert_eq "$(build_field app 1 status)" failed "status"
+assert_eq "$(build_field app 1 reason)" "$reason" "reason"
+assert_eq "$(registry_tags app 2>/dev/null || true)" "" "tags of app"

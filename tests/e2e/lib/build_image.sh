@@ -1,0 +1,46 @@
+# Sourced after common.sh, ssh.sh and registry.sh by the build_image_* and
+# build_notify* scenarios: pushes over the real sshd whose builds make images
+# (buildah as the test user: vfs storage, chroot isolation) that land in the
+# real registry.
+#
+#   build_image_fixture      registry + kiln_app_fixture, kiln's registry.url = the test registry
+#   copy_example_app         examples/app (Makefile, Dockerfile, site) into $CLONE, committed
+#   write_kiln_yml YAML      writes $CLONE/.kiln.yml and commits it
+#   registry_tags NAME       the tags of NAME in the registry, sorted, space-separated
+#   registry_digest REF      the digest skopeo sees for $REGISTRY_HOST/REF ("" when absent)
+#   last_remote_lines N      the last N lines the hook printed, for exact checks
+
+need_cmd buildah skopeo jq
+[ -x /bin/busybox ] || skip "needs /bin/busybox (busybox-static)"
+
+build_image_fixture() {
+    registry_start
+    KILN_REGISTRY_URL="$REGISTRY_URL"
+    kiln_app_fixture
+    # Rootless buildah keeps its run state under /var/tmp/containers-user-<uid>;
+    # a later test user may get the same uid.
+    on_exit rm -rf "/var/tmp/containers-user-$(id -u "$KILN_USER")"
+}
+
+copy_example_app() {
+    cp -R "${KILN_SOURCE_DIR:-$(dirname "$0")/../..}/examples/app/." "$CLONE/"
+    rm -f "$CLONE/.kiln.yml" "$CLONE/buildah.kiln.yml"
+    git -C "$CLONE" add -A
+    git -C "$CLONE" commit -q -m "the example app"
+}
+
+write_kiln_yml() {
+    printf '%s\n' "$1" >"$CLONE/.kiln.yml"
+    git -C "$CLONE" add .kiln.yml
+    git -C "$CLONE" commit -q -m ".kiln.yml"
+}
+
+registry_tags() {
+    skopeo list-tags --tls-verify=false "docker://$REGISTRY_HOST/$1" | jq -r '.Tags | sort | join(" ")'
+}
+
+registry_digest() {
+    skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$REGISTRY_HOST/$1" 2>/dev/null || true
+}
+
+last_remote_lines() { remote_lines | tail -n "$1"; }
