@@ -17,8 +17,9 @@ public:
     BlobUpload(Transport& transport, std::string repo, std::string doing);
 
     /// Uploads the blob `source` produces. With `known`, sends exactly
-    /// `known->size` bytes and checks they hash to `known->digest`; without,
-    /// returns what it computed. Throws RegistryError `doing: why`.
+    /// `known->size` bytes and lets the registry check they hash to
+    /// `known->digest`; without, returns what it computed. Throws
+    /// RegistryError `doing: why`.
     BlobDescriptor run(const BlobSource& source, const Progress& progress, const BlobDescriptor* known);
 
 private:
