@@ -91,12 +91,19 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
             log.kiln("tagged " + host + "/" + name + ":" + *expanded);
         }
         if (image.keep > 0) {
+            // Images are ordered by their creation time, which a reproducible
+            // build pins (often to 1970): this build's own image is kept
+            // regardless, as one of `keep`, so a build never deletes what it
+            // just published.
             registry::PruneOptions prune;
-            prune.keep = image.keep;
-            prune.counts = registry::looks_like_build_tag;
+            prune.keep = image.keep - 1;
+            prune.counts = [&build](const std::string& tag) {
+                return tag != build.sha && registry::looks_like_build_tag(tag);
+            };
             const registry::PrunePlan plan = registry::prune_images(client, name, prune);
             if (!plan.deleted.empty()) {
-                log.kiln("pruned " + std::to_string(plan.deleted.size()) + " old images of " + name + " (image.keep " +
+                log.kiln("pruned " + std::to_string(plan.deleted.size()) + " old image" +
+                         (plan.deleted.size() == 1 ? "" : "s") + " of " + name + " (image.keep " +
                          std::to_string(image.keep) + ")");
             }
         }

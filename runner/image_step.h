@@ -24,7 +24,8 @@ struct ImageOutcome {
 /// Makes sure `REGISTRY/<image name>:<sha>` exists: pushes `image.archive`
 /// from `worktree` when set, else checks that the Makefile pushed $IMAGE.
 /// Then adds `image.tags` (`{branch}` made tag-safe) by manifest copy and,
-/// with `image.keep`, deletes images only older build tags name. Writes a
+/// with `image.keep`, deletes images only older build tags name (this
+/// build's image is always one of those kept). Writes a
 /// `[kiln]` line per step to `log`. Registry failures (after the client's
 /// retries) come back as a reason, never as an exception.
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# make wrote something at image.archive that is no image archive: the build
+# is failed with the reader's reason, and nothing reaches the registry.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/ssh.sh"
+source "$(dirname "$0")/lib/registry.sh"
+source "$(dirname "$0")/lib/build_image.sh"
+build_image_fixture
+commit_file Makefile $'build:\n\tmkdir -p out\n\techo "not a tar" >out/image.tar'
+write_kiln_yml 'image: {archive: out/image.tar}'
+git_push origin main
+reason="reading image archive '$STATE_DIR/work/app/0/out/image.tar': not a tar file or an OCI layout directory"
+
+last="$(last_remote_lines 1)"
+[[ "$last" == "[kiln] app#1 failed in "*": $reason" ]] || fail "last line of the push: '$last'"
+assert_eq "$(build_field app 1 status)" failed "status"
+assert_eq "$(build_field app 1 reason)" "$reason" "reason"
+assert_eq "$(registry_tags app 2>/dev/null || true)" "" "tags of app"
