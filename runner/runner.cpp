@@ -20,6 +20,7 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "runner/cancel.h"
+#include "runner/notifications.h"
 #include "runner/process.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
@@ -253,6 +254,7 @@ private:
             spdlog::info("build={} status={} duration={} reason=\"{}\"", record.label(), to_string(record.status),
                          seconds_text(duration), record.reason);
         }
+        send_notifications(result.notify, record);
         const std::lock_guard lock(prune_mutex_);
         const std::vector<int> pruned = prune_builds(layout_, job.repo, config_.runner.keep_builds);
         if (!pruned.empty()) {

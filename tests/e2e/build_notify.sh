@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# notify: each URL gets a POST of the build's final build.json when the build
+# ends, whatever its status; a URL nobody answers fails nothing.
+source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/ssh.sh"
+need_cmd python3 jq
+kiln_app_fixture
+
+# A listener on 127.0.0.1 that stores every POST as <n>.json (the body) and
+# <n>.meta (path and Content-Type), and answers 204.
+mkdir -p "$T/posts"
+python3 - "$T/posts" "$T/listener.port" <<'PY' 2>"$T/listener.log" &
+import http.server, os, sys
+out, port_file = sys.argv[1], sys.argv[2]
+class Handler(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        n = len([f for f in os.listdir(out) if f.endswith(".json")]) + 1
+        with open(os.path.join(out, "%d.meta" % n), "w") as meta:
+            meta.write("%s %s\n" % (self.path, self.headers.get("Content-Type")))
+        with open(os.path.join(out, "%d.json.tmp" % n), "wb") as f:
+            f.write(body)
+        os.rename(os.path.join(out, "%d.json.tmp" % n), os.path.join(out, "%d.json" % n))
+        self.send_response(204)
+        self.end_headers()
+server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+with open(port_file + ".tmp", "w") as f:
+    f.write(str(server.server_address[1]))
+os.rename(port_file + ".tmp", port_file)
+server.serve_forever()
+PY
+listener_pid=$!
+stop_listener() { kill "$listener_pid" 2>/dev/null || true; }
+on_exit stop_listener
+wait_until 10 test -s "$T/listener.port" || fail "the listener did not start: $(cat "$T/listener.log")"
+port="$(cat "$T/listener.port")"
+# posts_are N: for wait_until, which re-counts on every poll.
+posts_are() { [ "$(find "$T/posts" -name '*.json' | wc -l)" -eq "$1" ]; }
+# A port nobody listens on: the notification fails and is only logged.
+dead_port="$(e2e_free_port)"
+
+commit_file .kiln.yml "notify:
+  - url: http://127.0.0.1:$port/deploy?token=tok-secret-1
+  - http://127.0.0.1:$dead_port/nobody
+  - url: http://127.0.0.1:$port/second"
+commit_file Makefile $'build:\n\t@echo built'
+git_push origin main
+sha="$(git -C "$CLONE" rev-parse HEAD)"
+
+step "a successful build: one POST per live URL, the final record"
+wait_until 30 posts_are 2 || fail "expected 2 notifications, got: $(ls "$T/posts")"
+assert_eq "$(cat "$T/posts/1.meta")" "/deploy?token=tok-secret-1 application/json" "first POST"
+assert_eq "$(cat "$T/posts/2.meta")" "/second application/json" "second POST"
+cmp -s "$T/posts/1.json" "$T/posts/2.json" || fail "the two URLs got different bodies"
+assert_eq "$(jq -r .repo "$T/posts/1.json")" app "repo"
+assert_eq "$(jq -r .number "$T/posts/1.json")" 1 "number"
+assert_eq "$(jq -r .status "$T/posts/1.json")" success "status"
+assert_eq "$(jq -r .sha "$T/posts/1.json")" "$sha" "sha"
+assert_eq "$(jq -r .branch "$T/posts/1.json")" main "branch"
+assert_eq "$(jq -c . "$T/posts/1.json")" "$(jq -c . "$(build_json app 1)")" "body = build.json"
+assert_eq "$(build_field app 1 status)" success "the dead URL did not fail the build"
+wait_until 10 grep -q "notify=http://127.0.0.1:$dead_port/nobody error=" "$STATE_DIR/runner.log" ||
+    fail "the failed notification is not in runner.log: $(cat "$STATE_DIR/runner.log")"
+assert_file_contains "$STATE_DIR/runner.log" "build=app#1 notify=http://127.0.0.1:$port/deploy status=sent"
+assert_file_lacks "$STATE_DIR/runner.log" "tok-secret-1"
+
+step "a failed build notifies too"
+commit_file Makefile $'build:\n\t@exit 4'
+git_push origin main || true
+wait_until 30 posts_are 4 || fail "expected 4 notifications, got: $(ls "$T/posts")"
+assert_eq "$(jq -r .number "$T/posts/3.json")" 2 "number"
+assert_eq "$(jq -r .status "$T/posts/3.json")" failed "status"
+assert_eq "$(jq -r .exit_code "$T/posts/3.json")" 2 "exit_code"
+sleep 1
+posts_are 4 || fail "more notifications than URLs: $(ls "$T/posts")"
