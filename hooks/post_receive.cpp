@@ -1,6 +1,5 @@
 #include "hooks/post_receive.h"
 
-#include <netdb.h>
 #include <unistd.h>
 
 #include <array>
@@ -93,8 +92,8 @@ void plan_branch(const config::Config& config, git_repository* git_repo, const s
     }
     try {
         if (!commit_has_makefile(git_repo, update.new_sha)) {
-            plan.notes.push_back("no Makefile in " + update.new_sha.substr(0, 8) + " (" + branch +
-                                 "): nothing to build");
+            plan.builds.push_back(
+                {update.ref, branch, update.new_sha, "no Makefile in " + update.new_sha.substr(0, 8) + "; nothing to build"});
             return;
         }
     } catch (const GitError& error) {
@@ -102,7 +101,7 @@ void plan_branch(const config::Config& config, git_repository* git_repo, const s
         plan.notes.push_back("not building " + repo + " " + branch);
         return;
     }
-    plan.builds.push_back({update.ref, branch, update.new_sha});
+    plan.builds.push_back({update.ref, branch, update.new_sha, ""});
 }
 
 std::string final_line(const runner::BuildRecord& record) {
@@ -223,9 +222,17 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         request.ref = build.ref;
         request.sha = build.sha;
         request.trigger = "push";
+        if (!build.skip_reason.empty()) {
+            const runner::BuildRecord skipped = runner::record_skipped_build(layout, request, build.skip_reason);
+            out << "[kiln] " << skipped.label() << " skipped: " << build.skip_reason << std::endl;
+            continue;
+        }
         queued.push_back(runner::enqueue_build(layout, request));
         out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(context.host, queued.back())
             << ")" << std::endl;
+    }
+    if (queued.empty()) {
+        return kExitOk;
     }
     if (context.start_runner && !runner::runner_running(layout)) {
         const std::optional<fs::path> config_file =
@@ -259,14 +266,7 @@ std::string host_name() {
     if (::gethostname(name.data(), name.size() - 1) != 0) {
         return "localhost";
     }
-    addrinfo hints{};
-    hints.ai_flags = AI_CANONNAME;
-    addrinfo* raw = nullptr;
-    if (::getaddrinfo(name.data(), nullptr, &hints, &raw) != 0 || raw == nullptr) {
-        return name.data();
-    }
-    const std::unique_ptr<addrinfo, decltype(&::freeaddrinfo)> info(raw, ::freeaddrinfo);
-    return info->ai_canonname != nullptr ? info->ai_canonname : name.data();
+    return name.data();
 }
 
 }  // namespace kiln::hooks

@@ -18,6 +18,9 @@ struct WantedBuild {
     std::string ref;     ///< `refs/heads/main`
     std::string branch;  ///< `main`
     std::string sha;
+    /// Set when the commit has nothing to build (no Makefile): the push is
+    /// recorded `skipped` with this reason, and no runner is needed.
+    std::string skip_reason;
 };
 
 /// What a push means, decided before anything is queued: the builds it asks
@@ -62,8 +65,8 @@ struct PostReceiveContext {
 int run_post_receive(const PostReceiveContext& context, std::istream& in, std::ostream& out,
                      const std::function<bool()>& keep_going);
 
-/// This machine's name as `hostname -f` prints it (the canonical name when
-/// the resolver knows one, else the plain host name).
+/// This machine's host name. Not the resolver's canonical name: a push must
+/// never wait on DNS.
 std::string host_name();
 
 }  // namespace kiln::hooks
