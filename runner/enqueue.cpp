@@ -69,16 +69,7 @@ BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request
     create_log(layout.log_file(record.repo, record.number));
     write_record(layout, record);
 
-    Job job;
-    job.repo = record.repo;
-    job.number = record.number;
-    job.repo_path = request.repo_path;
-    job.ref = record.ref;
-    job.branch = record.branch;
-    job.sha = record.sha;
-    job.trigger = record.trigger;
-    job.queued_at = *record.queued_at;
-    write_job(layout, job);
+    write_job(layout, job_for(record, request.repo_path));
     return record;
 }
 

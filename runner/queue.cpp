@@ -86,6 +86,19 @@ std::string Job::file_name() const {
     return StateLayout::job_file_name(repo, number);
 }
 
+Job job_for(const BuildRecord& record, const std::filesystem::path& repo_path) {
+    Job job;
+    job.repo = record.repo;
+    job.number = record.number;
+    job.repo_path = repo_path;
+    job.ref = record.ref;
+    job.branch = record.branch;
+    job.sha = record.sha;
+    job.trigger = record.trigger;
+    job.queued_at = record.queued_at.value_or(0);
+    return job;
+}
+
 void write_job(const StateLayout& layout, const Job& job) {
     ensure_dir(layout.queue_dir());
     write_file_atomic(layout.queue_dir() / job.file_name(), job_to_json(job).dump(2) + "\n");

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runner/build_record.h"
 #include "runner/state_layout.h"
 
 namespace kiln::runner {
@@ -26,6 +27,10 @@ struct Job {
     /// What "one build at a time" and coalescing group by: repo + branch.
     std::string branch_key() const { return repo + '\n' + branch; }
 };
+
+/// The job that builds what `record` names; `repo_path` may be empty (the
+/// runner then finds the repository under git_root).
+Job job_for(const BuildRecord& record, const std::filesystem::path& repo_path);
 
 /// Writes `job` into queue/ (tmp + fsync + rename). Throws StateError.
 void write_job(const StateLayout& layout, const Job& job);

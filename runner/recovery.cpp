@@ -16,18 +16,6 @@ namespace {
 // How long enqueue_build may take between writing build.json and the job.
 constexpr std::int64_t kEnqueueWindow = 60;
 
-Job job_of(const BuildRecord& record) {
-    Job job;
-    job.repo = record.repo;
-    job.number = record.number;
-    job.ref = record.ref;
-    job.branch = record.branch;
-    job.sha = record.sha;
-    job.trigger = record.trigger;
-    job.queued_at = record.queued_at.value_or(0);
-    return job;
-}
-
 RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord record,
                                      const std::filesystem::path& repo_path) {
     BuildRequest request;
@@ -114,7 +102,7 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
                 recover_running(layout, *record, {}, recovered);
             } else if (record && record->status == BuildStatus::queued &&
                        now - record->queued_at.value_or(0) > kEnqueueWindow) {
-                write_job(layout, job_of(*record));
+                write_job(layout, job_for(*record, {}));
                 spdlog::warn("build={} requeued=\"its job file was missing\"", record->label());
             }
         }
