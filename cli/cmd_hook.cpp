@@ -52,7 +52,6 @@ int run_hook(Context& context) {
     if (error) {
         throw StateError(describe("finding the path of this kiln binary", error.message()));
     }
-    hook.host = hooks::host_name();
     return hooks::run_post_receive(hook, std::cin, std::cout, [] { return !pusher_gone.load(); });
 }
 

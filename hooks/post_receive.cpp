@@ -213,6 +213,8 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         return kExitOk;
     }
 
+    // Resolved only now: a push that builds nothing must not wait for a resolver.
+    const std::string host = context.host.empty() ? host_name() : context.host;
     const runner::StateLayout layout(config.state_dir);
     std::vector<runner::BuildRecord> queued;
     for (const WantedBuild& build : plan.builds) {
@@ -228,7 +230,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
             continue;
         }
         queued.push_back(runner::enqueue_build(layout, request));
-        out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(context.host, queued.back())
+        out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(host, queued.back())
             << ")" << std::endl;
     }
     if (queued.empty()) {
@@ -249,7 +251,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         const runner::BuildRecord last = runner::follow_build(layout, build.repo, build.number, out, keep_going);
         if (!runner::is_final(last.status)) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
-            out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(context.host, last)
+            out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
                 << ")" << std::endl;
             return exit_code;
         }

@@ -50,7 +50,7 @@ struct PostReceiveContext {
     std::filesystem::path repo_path;           ///< the repository receiving the push (GIT_DIR)
     PushOptions options;
     std::filesystem::path kiln_executable;     ///< started as `kiln runner` when no runner runs
-    std::string host;                          ///< named in `ssh HOST kiln logs ...`
+    std::string host;                          ///< named in `ssh HOST kiln logs ...`; empty: host_name()
     bool start_runner = true;                  ///< unit tests queue without a runner
 };
 
