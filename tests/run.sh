@@ -3,7 +3,7 @@
 # installs the packages it needs (packages.txt, sections build and test; apt
 # runs only when one is missing), then
 #   1. a RelWithDebInfo build with -Werror: every unit and end-to-end test;
-#   2. a Debug build with ASan+UBSan: the unit tests and the end-to-end tests.
+#   2. a Debug build with ASan+UBSan: the unit tests (--sanitize-e2e: all tests).
 # Exits non-zero when a test fails, and (as root, where every test can run)
 # when a test skipped. Run it as root (CI does): the end-to-end tests create a
 # user and start sshd, and skip (exit 77) otherwise.
@@ -11,13 +11,14 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tests/run.sh [--no-sanitize] [--unit-only] [--jobs N] [--help]
+usage: tests/run.sh [--no-sanitize] [--sanitize-e2e] [--unit-only] [--jobs N] [--help]
 
 Installs what the build and the tests need (apt, as root or through sudo; nothing
 when all is installed), builds kiln twice and runs ctest:
   build-ci/release    RelWithDebInfo, -Werror: unit and end-to-end tests
-  build-ci/sanitize   Debug, ASan+UBSan: unit and end-to-end tests
+  build-ci/sanitize   Debug, ASan+UBSan: unit tests
   --no-sanitize       skip the sanitizer build
+  --sanitize-e2e      run the end-to-end tests in the sanitizer build too
   --unit-only         run only the unit tests (ctest -L unit)
   --jobs N            tests run at once (default 2)
 Environment: KILN_BUILD_ROOT (default <repo>/build-ci), KILN_ALLOW_SKIP=1 to let
@@ -26,11 +27,13 @@ USAGE
 }
 
 sanitize=1
+sanitize_labels=(-L unit)
 labels=()
 test_jobs=2
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-sanitize) sanitize=0 ;;
+        --sanitize-e2e) sanitize_labels=() ;;
         --unit-only) labels=(-L unit) ;;
         --jobs) test_jobs="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -48,6 +51,8 @@ build_jobs="$(nproc)"
 launcher=()
 if command -v ccache >/dev/null; then
     launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    # Let a fresh clone in another folder (CI) hit the cache of an earlier one.
+    export CCACHE_BASEDIR="$repo" CCACHE_NOHASHDIR=1
 fi
 
 total_passed=0
@@ -100,6 +105,7 @@ if [ "$sanitize" = 1 ]; then
     # Leak checks stay on; halt_on_error makes a sanitizer report fail the test.
     export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:halt_on_error=1:detect_leaks=1}"
     export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
+    if [ ${#labels[@]} -eq 0 ]; then labels=("${sanitize_labels[@]}"); fi
     run_suite sanitize -DCMAKE_BUILD_TYPE=Debug -DKILN_SANITIZE=ON || status=1
 fi
 
