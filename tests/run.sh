@@ -3,7 +3,7 @@
 # installs the packages it needs (packages.txt, sections build and test; apt
 # runs only when one is missing), then
 #   1. a RelWithDebInfo build with -Werror: every unit and end-to-end test;
-#   2. a Debug build with ASan+UBSan: the unit tests (--sanitize-e2e: all tests).
+#   2. a Debug build with ASan+UBSan: every unit and end-to-end test again.
 # Exits non-zero when a test fails, and (as root, where every test can run)
 # when a test skipped. Run it as root (CI does): the end-to-end tests create a
 # user and start sshd, and skip (exit 77) otherwise.
@@ -11,14 +11,14 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tests/run.sh [--no-sanitize] [--sanitize-e2e] [--unit-only] [--jobs N] [--help]
+usage: tests/run.sh [--no-sanitize] [--sanitize-unit-only] [--unit-only] [--jobs N] [--help]
 
 Installs what the build and the tests need (apt, as root or through sudo; nothing
 when all is installed), builds kiln twice and runs ctest:
   build-ci/release    RelWithDebInfo, -Werror: unit and end-to-end tests
-  build-ci/sanitize   Debug, ASan+UBSan: unit tests
+  build-ci/sanitize   Debug, ASan+UBSan: unit and end-to-end tests
   --no-sanitize       skip the sanitizer build
-  --sanitize-e2e      run the end-to-end tests in the sanitizer build too
+  --sanitize-unit-only  only the unit tests in the sanitizer build
   --unit-only         run only the unit tests (ctest -L unit)
   --jobs N            tests run at once (default 2)
 Environment: KILN_BUILD_ROOT (default <repo>/build-ci), KILN_ALLOW_SKIP=1 to let
@@ -27,13 +27,13 @@ USAGE
 }
 
 sanitize=1
-sanitize_labels=(-L unit)
+sanitize_labels=()
 labels=()
 test_jobs=2
 while [ $# -gt 0 ]; do
     case "$1" in
         --no-sanitize) sanitize=0 ;;
-        --sanitize-e2e) sanitize_labels=() ;;
+        --sanitize-unit-only) sanitize_labels=(-L unit) ;;
         --unit-only) labels=(-L unit) ;;
         --jobs) test_jobs="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
