@@ -33,8 +33,9 @@ TEST_CASE(".kiln.yml is read from the pushed commit, not from a checkout", "[con
         CHECK(at_none.targets == std::vector<std::string>{"all"});
         CHECK_FALSE(at_none.timeout);
     }
-    SECTION("an open repository works the same") {
-        CHECK(load_repo_config(repo.get(), "app.git", second, defaults).timeout == 7min);
+    SECTION("a root read once serves any label") {
+        const kiln::git::CommitRoot root = kiln::config::read_config_root(repo.path(), second);
+        CHECK(kiln::config::repo_config_at(root, "app.git", defaults).timeout == 7min);
     }
     SECTION("a branch name or short id also names the commit") {
         CHECK(load_repo_config(repo.path(), "main", defaults).timeout == 7min);
