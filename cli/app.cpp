@@ -3,27 +3,12 @@
 #include <iostream>
 #include <memory>
 
-#include <spdlog/cfg/env.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
-
 #include "cli/command.h"
 #include "common/error.h"
 #include "common/git.h"
+#include "common/logging.h"
 
 namespace kiln::cli {
-namespace {
-
-// spdlog's default logger writes to stdout, which carries command results only.
-void setup_logging(int verbosity) {
-    auto logger = spdlog::stderr_color_mt("kiln");
-    logger->set_pattern("kiln: %l: %v");
-    spdlog::set_default_logger(logger);
-    spdlog::set_level(verbosity > 0 ? spdlog::level::debug : spdlog::level::warn);
-    spdlog::cfg::load_env_levels();
-}
-
-}  // namespace
 
 int run(int argc, char** argv) {
     CLI::App app{"kiln: push to a git repository over SSH, build it with make, land the image in a registry.", "kiln"};
@@ -37,7 +22,7 @@ int run(int argc, char** argv) {
     app.add_option("-c,--config", config_path,
                    "Config file (default: $KILN_CONFIG, ~/.config/kiln/config.yaml, /etc/kiln/config.yaml)");
     app.add_flag("-v,--verbose", verbosity, "Print debug logs on stderr");
-    app.set_version_flag("--version", std::string("kiln ") + KILN_VERSION);
+    app.set_version_flag("--version", "kiln " + version());
 
     std::vector<std::pair<CLI::App*, Handler>> handlers;
     for (const CommandSpec& spec : command_table()) {

@@ -58,6 +58,9 @@ Handler define_init(CLI::App& command);
 Handler define_image_push(CLI::App& command);
 Handler define_repos(CLI::App& command);
 Handler define_version(CLI::App& command);
+
+/// This build's version (`git describe` at configure time).
+std::string version();
 Handler define_runner(CLI::App& command);
 Handler define_builds(CLI::App& command);
 Handler define_show(CLI::App& command);

@@ -1,8 +1,7 @@
 #include "hooks/hook_input.h"
 
 #include <algorithm>
-
-#include "common/git.h"
+#include <string_view>
 
 namespace kiln::hooks {
 namespace {
@@ -72,11 +71,30 @@ bool is_object_id(const std::string& text) {
 }
 
 bool is_valid_ref_name(const std::string& ref) {
-    if (!ref.starts_with("refs/") || ref.find('\0') != std::string::npos) {
+    if (!ref.starts_with("refs/") || ref.ends_with(".") || ref.find("..") != std::string::npos ||
+        ref.find("@{") != std::string::npos) {
         return false;
     }
-    int valid = 0;
-    return git_reference_name_is_valid(&valid, ref.c_str()) == 0 && valid != 0;
+    const bool bad_character = std::any_of(ref.begin(), ref.end(), [](char c) {
+        const auto byte = static_cast<unsigned char>(c);
+        return byte < 0x20 || byte == 0x7f || std::string_view(" ~^:?*[\\").find(c) != std::string_view::npos;
+    });
+    if (bad_character) {
+        return false;
+    }
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t slash = ref.find('/', start);
+        const std::string_view component =
+            std::string_view(ref).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
+        if (component.empty() || component.front() == '.' || component.ends_with(".lock")) {
+            return false;
+        }
+        if (slash == std::string::npos) {
+            return true;
+        }
+        start = slash + 1;
+    }
 }
 
 HookInput read_hook_input(std::istream& in) {

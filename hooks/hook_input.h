@@ -34,7 +34,10 @@ HookInput read_hook_input(std::istream& in);
 /// True for an object id of 40 (SHA-1) or 64 (SHA-256) lowercase hex digits.
 bool is_object_id(const std::string& text);
 
-/// True for a full ref name git would accept (`refs/heads/main`), by libgit2's rules.
+/// True for a full ref name git would accept (`refs/heads/main`), by the rules
+/// of `git check-ref-format`: no empty component or one that starts with `.`
+/// or ends with `.lock`; no `..`, `@{`, control characters, space, `~ ^ : ? * [ \`;
+/// no trailing `.`.
 bool is_valid_ref_name(const std::string& ref);
 
 }  // namespace kiln::hooks

@@ -8,7 +8,6 @@
 #include <system_error>
 
 #include "common/error.h"
-#include "common/git.h"
 #include "common/names.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
@@ -47,61 +46,52 @@ void add_lines(std::vector<std::string>& notes, const std::string& prefix, const
     }
 }
 
-// True when the commit has a file GNU make reads by default. Looked up in the
-// tree, without a checkout: a push with nothing to build costs the pusher
-// (almost) nothing, not a queued job and a worktree update.
-bool commit_has_makefile(git_repository* repo, const std::string& sha) {
-    const git_oid oid = git::parse_oid(sha);
-    git_commit* raw_commit = nullptr;
-    git::check(git_commit_lookup(&raw_commit, repo, &oid), "reading commit " + sha);
-    const git::Commit commit(raw_commit);
-    git_tree* raw_tree = nullptr;
-    git::check(git_commit_tree(&raw_tree, commit.get()), "reading the tree of commit " + sha);
-    const git::Tree tree(raw_tree);
+// True when the commit has a file GNU make reads by default: a push with
+// nothing to build costs the pusher (almost) nothing, not a queued job and a
+// worktree update.
+bool has_makefile(const git::CommitRoot& root) {
     for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
-        if (git_tree_entry_byname(tree.get(), name) != nullptr) {
+        if (root.modes.contains(name)) {
             return true;
         }
     }
     return false;
 }
 
-void plan_branch(const config::Config& config, git_repository* git_repo, const std::string& repo,
+void plan_branch(const config::Config& config, const fs::path& repo_path, const std::string& repo,
                  const RefUpdate& update, const PushOptions& options, PushPlan& plan) {
     const std::string branch = update.ref.substr(kBranchPrefix.size());
     if (options.skip) {
         plan.notes.push_back("ci.skip: not building " + repo + " " + branch);
         return;
     }
-    config::RepoConfig repo_config = config.defaults;
+    git::CommitRoot root;
     try {
-        repo_config = config::load_repo_config(git_repo, repo + ".git", update.new_sha, config.defaults);
-    } catch (const ConfigError& error) {
-        // The build (if its branch is a default one) fails and shows these
-        // errors again in its log; a branch the defaults skip builds nothing.
-        add_lines(plan.notes, "", error.what());
+        root = config::read_config_root(repo_path, update.new_sha);
     } catch (const GitError& error) {
         add_lines(plan.notes, "", error.what());
         plan.notes.push_back("not building " + repo + " " + branch);
         return;
+    }
+    config::RepoConfig repo_config = config.defaults;
+    try {
+        repo_config = config::repo_config_at(root, repo + ".git", config.defaults);
+    } catch (const ConfigError& error) {
+        // The build (if its branch is a default one) fails and shows these
+        // errors again in its log; a branch the defaults skip builds nothing.
+        add_lines(plan.notes, "", error.what());
     }
     if (!config::branch_selected(repo_config, branch)) {
         plan.notes.push_back("branch '" + branch + "' is not in branches (" + join(repo_config.branches) +
                              "): not building");
         return;
     }
-    try {
-        if (!commit_has_makefile(git_repo, update.new_sha)) {
-            plan.builds.push_back(
-                {update.ref, branch, update.new_sha, "no Makefile in " + update.new_sha.substr(0, 8) + "; nothing to build"});
-            return;
-        }
-    } catch (const GitError& error) {
-        add_lines(plan.notes, "", error.what());
-        plan.notes.push_back("not building " + repo + " " + branch);
+    if (!has_makefile(root)) {
+        plan.notes.push_back("no Makefile in " + repo + " " + branch + " at " + update.new_sha.substr(0, 8) +
+                             ": nothing to build");
         return;
     }
-    plan.builds.push_back({update.ref, branch, update.new_sha, ""});
+    plan.builds.push_back({update.ref, branch, update.new_sha});
 }
 
 std::string final_line(const runner::BuildRecord& record) {
@@ -171,7 +161,6 @@ PushPlan plan_push(const config::Config& config, const fs::path& repo_path, cons
     for (const std::string& option : options.unknown) {
         plan.notes.push_back("ignoring unknown push option '" + option + "' (kiln knows ci.skip and kiln.detach)");
     }
-    git::Repository git_repo;
     for (const RefUpdate& update : input.updates) {
         if (update.deletion()) {
             plan.notes.push_back(update.ref + " deleted: nothing to build");
@@ -180,16 +169,7 @@ PushPlan plan_push(const config::Config& config, const fs::path& repo_path, cons
         } else if (!update.ref.starts_with(kBranchPrefix)) {
             plan.notes.push_back(update.ref + " is not a branch: not building");
         } else {
-            if (!git_repo && !options.skip) {
-                try {
-                    git_repo = git::open_repository(repo_path.string());
-                } catch (const GitError& error) {
-                    add_lines(plan.notes, "", error.what());
-                    plan.notes.push_back("not building " + update.ref);
-                    continue;
-                }
-            }
-            plan_branch(config, git_repo.get(), repo, update, options, plan);
+            plan_branch(config, repo_path, repo, update, options, plan);
         }
     }
     return plan;
@@ -224,17 +204,9 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         request.ref = build.ref;
         request.sha = build.sha;
         request.trigger = "push";
-        if (!build.skip_reason.empty()) {
-            const runner::BuildRecord skipped = runner::record_skipped_build(layout, request, build.skip_reason);
-            out << "[kiln] " << skipped.label() << " skipped: " << build.skip_reason << std::endl;
-            continue;
-        }
         queued.push_back(runner::enqueue_build(layout, request));
         out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(host, queued.back())
             << ")" << std::endl;
-    }
-    if (queued.empty()) {
-        return kExitOk;
     }
     if (context.start_runner && !runner::runner_running(layout)) {
         const std::optional<fs::path> config_file =

@@ -18,9 +18,6 @@ struct WantedBuild {
     std::string ref;     ///< `refs/heads/main`
     std::string branch;  ///< `main`
     std::string sha;
-    /// Set when the commit has nothing to build (no Makefile): the push is
-    /// recorded `skipped` with this reason, and no runner is needed.
-    std::string skip_reason;
 };
 
 /// What a push means, decided before anything is queued: the builds it asks

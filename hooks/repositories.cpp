@@ -129,7 +129,7 @@ std::optional<RepositorySummary> summarize(const fs::path& git_root, const fs::p
 }  // namespace
 
 std::string post_receive_stub(const HookTarget& target) {
-    std::string command = shell_quote(target.kiln_executable.string());
+    std::string command = shell_quote(target.executable.string());
     if (target.config_file) {
         command += " --config " + shell_quote(target.config_file->string());
     }

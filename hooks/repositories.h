@@ -8,10 +8,11 @@
 
 namespace kiln::hooks {
 
-/// What the installed post-receive stub runs: this kiln, with the config that
-/// was in effect at `kiln init`, so several kiln instances can share a box.
+/// What the installed post-receive stub runs: `kiln-hook` (or kiln itself,
+/// which takes the same arguments), with the config that was in effect at
+/// `kiln init`, so several kiln instances can share a box.
 struct HookTarget {
-    std::filesystem::path kiln_executable;
+    std::filesystem::path executable;
     std::optional<std::filesystem::path> config_file;
 };
 

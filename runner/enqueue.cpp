@@ -38,23 +38,8 @@ int allocate_number(const StateLayout& layout, const std::string& repo) {
     }
 }
 
-void create_log(const std::filesystem::path& log, std::string_view content = {}) {
+void create_empty_log(const std::filesystem::path& log) {
     UniqueFd fd(check_errno(::open(log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644), "creating '" + log.string() + "'"));
-    check_errno(::write(fd.get(), content.data(), content.size()) == static_cast<ssize_t>(content.size()) ? 0 : -1,
-                "writing '" + log.string() + "'");
-}
-
-BuildRecord new_record(const StateLayout& layout, const BuildRequest& request, BuildStatus status) {
-    BuildRecord record;
-    record.repo = request.repo;
-    record.number = allocate_number(layout, request.repo);
-    record.ref = request.ref;
-    record.branch = branch_of_ref(request.ref);
-    record.sha = request.sha;
-    record.status = status;
-    record.trigger = request.trigger;
-    record.queued_at = unix_now();
-    return record;
 }
 
 }  // namespace
@@ -65,21 +50,19 @@ std::string branch_of_ref(const std::string& ref) {
 }
 
 BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request) {
-    const BuildRecord record = new_record(layout, request, BuildStatus::queued);
-    create_log(layout.log_file(record.repo, record.number));
+    BuildRecord record;
+    record.repo = request.repo;
+    record.number = allocate_number(layout, request.repo);
+    record.ref = request.ref;
+    record.branch = branch_of_ref(request.ref);
+    record.sha = request.sha;
+    record.status = BuildStatus::queued;
+    record.trigger = request.trigger;
+    record.queued_at = unix_now();
+    create_empty_log(layout.log_file(record.repo, record.number));
     write_record(layout, record);
 
     write_job(layout, job_for(record, request.repo_path));
-    return record;
-}
-
-BuildRecord record_skipped_build(const StateLayout& layout, const BuildRequest& request, const std::string& reason) {
-    BuildRecord record = new_record(layout, request, BuildStatus::skipped);
-    record.started_at = record.queued_at;
-    record.finished_at = record.queued_at;
-    record.reason = reason;
-    create_log(layout.log_file(record.repo, record.number), "[kiln] " + reason + "\n");
-    write_record(layout, record);
     return record;
 }
 

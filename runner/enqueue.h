@@ -25,11 +25,6 @@ struct BuildRequest {
 /// Returns the queued record. Throws StateError.
 BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request);
 
-/// Records a push that has nothing to build (no Makefile) as a final
-/// `skipped` build with `reason`, in its log too, without a job: the push
-/// stays on record, and no runner needs to start. Throws StateError.
-BuildRecord record_skipped_build(const StateLayout& layout, const BuildRequest& request, const std::string& reason);
-
 /// The branch name of `ref` (`main` for `refs/heads/main`); empty otherwise.
 std::string branch_of_ref(const std::string& ref);
 

@@ -84,4 +84,14 @@ TEST_CASE("object ids and ref names", "[hooks]") {
     CHECK_FALSE(kiln::hooks::is_valid_ref_name("refs/heads/a b"));
     CHECK_FALSE(kiln::hooks::is_valid_ref_name("refs/heads/x.lock"));
     CHECK_FALSE(kiln::hooks::is_valid_ref_name("refs/heads/a~1"));
+    CHECK(kiln::hooks::is_valid_ref_name("refs/heads/feature-x_1@2"));
+    for (const char* bad : {"refs/heads/a//b", "refs/heads/.hidden", "refs/heads/a/.b", "refs/heads/x.", "refs/heads/a@{1}",
+                            "refs/heads/a\\b", "refs/heads/a:b", "refs/heads/a?", "refs/heads/a*", "refs/heads/a[b",
+                            "refs/heads/a^", "refs/heads/tab\there", "refs/heads/del\x7f", "refs/heads/a.lock/b"}) {
+        CHECK_FALSE(kiln::hooks::is_valid_ref_name(bad));
+    }
+    // What git itself accepts must pass: the hook only sees refs git took.
+    for (const char* good : {"refs/heads/main", "refs/tags/v1.2.3", "refs/heads/a.b/c-d", "refs/heads/@", "refs/x"}) {
+        CHECK(kiln::hooks::is_valid_ref_name(good));
+    }
 }

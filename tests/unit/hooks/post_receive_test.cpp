@@ -56,16 +56,15 @@ TEST_CASE("only branches selected by .kiln.yml of the pushed commit are built", 
                         });
 }
 
-TEST_CASE("a commit without a Makefile is a skipped build", "[hooks][git]") {
+TEST_CASE("a commit without a Makefile at its root builds nothing", "[hooks][git]") {
     const kiln::git::Library libgit2;
     kiln::test::TempRepo repo;
     const std::string sha = repo.commit("main", {{"README", "docs only"}, {"src/Makefile", "build:\n"}});
     HookInput input;
     input.updates = {update("refs/heads/main", sha)};
     const kiln::hooks::PushPlan plan = kiln::hooks::plan_push(config_for(repo), repo.path(), "repo", input, {});
-    REQUIRE(plan.builds.size() == 1);
-    CHECK(plan.builds[0].skip_reason == "no Makefile in " + sha.substr(0, 8) + "; nothing to build");
-    CHECK(plan.notes.empty());
+    CHECK(plan.builds.empty());
+    CHECK(plan.notes == std::vector<std::string>{"no Makefile in repo main at " + sha.substr(0, 8) + ": nothing to build"});
 }
 
 TEST_CASE("ci.skip builds nothing; unknown options are named", "[hooks][git]") {

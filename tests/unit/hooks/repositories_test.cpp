@@ -9,11 +9,11 @@
 
 using kiln::hooks::HookTarget;
 
-TEST_CASE("the hook stub execs this kiln with its config", "[hooks]") {
-    CHECK(kiln::hooks::post_receive_stub({"/usr/local/bin/kiln", std::filesystem::path("/etc/kiln/it's.yaml")}) ==
+TEST_CASE("the hook stub execs kiln-hook (or kiln) with its config", "[hooks]") {
+    CHECK(kiln::hooks::post_receive_stub({"/usr/local/bin/kiln-hook", std::filesystem::path("/etc/kiln/it's.yaml")}) ==
           "#!/bin/sh\n"
           "# Installed by `kiln init`; running `kiln init` again rewrites it.\n"
-          "exec '/usr/local/bin/kiln' --config '/etc/kiln/it'\\''s.yaml' hook post-receive\n");
+          "exec '/usr/local/bin/kiln-hook' --config '/etc/kiln/it'\\''s.yaml' hook post-receive\n");
     CHECK(kiln::hooks::post_receive_stub({"/opt/kiln", std::nullopt}) ==
           "#!/bin/sh\n"
           "# Installed by `kiln init`; running `kiln init` again rewrites it.\n"

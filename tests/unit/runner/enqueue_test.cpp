@@ -32,25 +32,6 @@ TEST_CASE("enqueue writes the record, an empty log and the job before it returns
     CHECK(std::distance(std::filesystem::directory_iterator(state.layout.queue_dir()), {}) == 1);
 }
 
-TEST_CASE("a push with nothing to build is recorded skipped, with no job", "[enqueue]") {
-    const kiln::test::StateFixture state;
-    state.queue("app");
-    kiln::runner::BuildRequest request;
-    request.repo = "app";
-    request.repo_path = state.dir / "app.git";
-    request.ref = "refs/heads/main";
-    request.sha = std::string(40, 'b');
-    const kiln::runner::BuildRecord record =
-        kiln::runner::record_skipped_build(state.layout, request, "no Makefile in bbbbbbbb; nothing to build");
-    CHECK(record.number == 2);
-    const kiln::runner::BuildRecord stored = kiln::runner::read_record(state.layout, "app", 2);
-    CHECK(stored.status == BuildStatus::skipped);
-    CHECK(stored.reason == "no Makefile in bbbbbbbb; nothing to build");
-    CHECK(stored.finished_at == stored.queued_at);
-    CHECK(kiln::read_file(state.layout.log_file("app", 2)) == "[kiln] no Makefile in bbbbbbbb; nothing to build\n");
-    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
-}
-
 TEST_CASE("numbers count per repo and continue after the newest build", "[enqueue]") {
     const kiln::test::StateFixture state;
     CHECK(state.queue("app").number == 1);
