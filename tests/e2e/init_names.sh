@@ -47,3 +47,21 @@ echo "# edited by hand" >>"$hook"
 assert_status 0 kiln init app
 assert_eq "$(cat "$T/out")" "refreshed the hook of existing $git_root/app.git"
 assert_file_lacks "$hook" "edited by hand"
+
+step "the hook runs kiln-hook, which loads none of kiln's heavy libraries"
+kiln_hook="$(dirname "$KILN_BIN")/kiln-hook"
+assert_file_contains "$hook" "exec '$kiln_hook' --config '$T/config.yaml' hook post-receive"
+assert_status 0 "$kiln_hook" --help
+assert_file_contains "$T/out" "hook"
+assert_status 1 "$kiln_hook" --no-such-option
+ldd "$kiln_hook" >"$T/ldd"
+for heavy in libgit2 libssl libcrypto libarchive libyaml-cpp libspdlog libfmt httplib; do
+    assert_file_lacks "$T/ldd" "$heavy"
+done
+
+step "a kiln without kiln-hook next to it installs a hook that runs kiln itself, and says so"
+mkdir "$T/alone"
+cp "$KILN_BIN" "$T/alone/kiln"
+assert_status 0 "$T/alone/kiln" --config "$T/config.yaml" init app
+assert_file_contains "$T/err" "no kiln-hook next to $T/alone/kiln"
+assert_file_contains "$hook" "exec '$T/alone/kiln' --config '$T/config.yaml' hook post-receive"
