@@ -1,6 +1,7 @@
 #include "common/commit_root.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -48,6 +49,15 @@ public:
         Pipe out = make_pipe();
         Pipe err = make_pipe();
 
+        // git gets SIGPIPE back (the hook ignores it), so that it stops at once
+        // when a big file is left unread.
+        posix_spawnattr_t attributes;
+        posix_spawnattr_init(&attributes);
+        sigset_t default_signals;
+        sigemptyset(&default_signals);
+        sigaddset(&default_signals, SIGPIPE);
+        posix_spawnattr_setsigdefault(&attributes, &default_signals);
+        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
         posix_spawn_file_actions_t actions;
         posix_spawn_file_actions_init(&actions);
         posix_spawn_file_actions_adddup2(&actions, in.read_end.get(), STDIN_FILENO);
@@ -56,8 +66,9 @@ public:
         const std::string git_dir = "--git-dir=" + repo_dir.string();
         std::array<char*, 5> argv{const_cast<char*>("git"), const_cast<char*>(git_dir.c_str()),
                                   const_cast<char*>("cat-file"), const_cast<char*>("--batch"), nullptr};
-        const int rc = ::posix_spawnp(&pid_, "git", &actions, nullptr, argv.data(), environ);
+        const int rc = ::posix_spawnp(&pid_, "git", &actions, &attributes, argv.data(), environ);
         posix_spawn_file_actions_destroy(&actions);
+        posix_spawnattr_destroy(&attributes);
         if (rc != 0) {
             pid_ = -1;
             throw GitError(describe("running git to read commits (is git installed and on PATH?)", std::strerror(rc)));
@@ -69,7 +80,8 @@ public:
     CatFile& operator=(const CatFile&) = delete;
     ~CatFile() {
         if (pid_ > 0) {
-            out_ = UniqueFd();  // a git still writing gets EPIPE and exits
+            out_ = UniqueFd();  // a git still writing gets SIGPIPE and exits
+            err_ = UniqueFd();
             int status = 0;
             while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
             }
@@ -91,6 +103,18 @@ public:
             if (!fill()) {
                 return line.empty() ? std::nullopt : std::optional<std::string>(line);
             }
+        }
+    }
+
+    // Passes over `size` bytes and the newline after them without keeping them.
+    void skip(std::uint64_t size) {
+        for (std::uint64_t left = size + 1; left > 0;) {
+            if (start_ == buffer_.size() && !fill()) {
+                throw GitError("git cat-file ended in the middle of an object");
+            }
+            const std::uint64_t take = std::min<std::uint64_t>(left, buffer_.size() - start_);
+            start_ += take;
+            left -= take;
         }
     }
 
@@ -178,7 +202,7 @@ std::optional<ObjectHeader> parse_header(const std::string& line) {
         return std::nullopt;
     }
     const std::string size = line.substr(last + 1);
-    if (size.empty() || size.find_first_not_of("0123456789") != std::string::npos) {
+    if (size.empty() || size.size() > 19 || size.find_first_not_of("0123456789") != std::string::npos) {
         return std::nullopt;
     }
     return ObjectHeader{line.substr(0, first), line.substr(first + 1, last - first - 1), std::stoull(size)};
@@ -252,7 +276,8 @@ std::optional<CommitRoot> read_from_files(const std::filesystem::path& repo_dir,
 }
 
 void check_revision(const std::string& revision) {
-    const bool bad = revision.empty() || revision.front() == '-' ||
+    // Requests are written to git's stdin before it starts: they must fit in a pipe.
+    const bool bad = revision.empty() || revision.size() > 1024 || revision.front() == '-' ||
                      std::any_of(revision.begin(), revision.end(), [](unsigned char c) {
                          return c <= ' ' || c == 0x7f || c == ':';
                      });
@@ -284,7 +309,7 @@ CommitRoot read_commit_root(const std::filesystem::path& repo_dir, const std::st
     if (!commit) {
         throw GitError(describe(doing, "no such commit"));
     }
-    git.read_object(commit->size);
+    git.skip(commit->size);
 
     CommitRoot root;
     root.commit_id = commit->id;
@@ -292,6 +317,9 @@ CommitRoot read_commit_root(const std::filesystem::path& repo_dir, const std::st
     const std::optional<ObjectHeader> tree = tree_line ? parse_header(*tree_line) : std::nullopt;
     if (!tree || tree->type != "tree") {
         throw GitError(describe(doing, "git cat-file did not print its tree"));
+    }
+    if (tree->size > kMaxStructureSize) {
+        throw GitError(describe(doing, "its root tree is " + std::to_string(tree->size) + " bytes; kiln reads at most 64 MiB"));
     }
     const std::optional<std::map<std::string, TreeEntry>> entries =
         parse_tree(git.read_object(tree->size), root.commit_id.size() / 2);

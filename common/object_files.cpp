@@ -17,10 +17,15 @@ namespace kiln::git {
 namespace {
 
 constexpr std::size_t kIdBytes = 20;
-// Longer chains than git ever writes (gc --aggressive: 250) mean a broken pack.
-constexpr int kMaxDeltaDepth = 1000;
-// A delta base is read whole; past this, leave the object to git.
+// Deltas followed for one object, across offset and ref deltas together; git
+// writes chains of at most pack.depth (4095). Longer: leave it to git.
+constexpr std::size_t kMaxDeltas = 5000;
+// Every object a delta chain builds is held whole; past this, leave it to git.
 constexpr std::uint64_t kMaxDeltaBase = 256ULL * 1024 * 1024;
+// A delta's own data: its result's literal bytes, an opcode per 127 of them
+// and a header. More than that is not a delta git wrote.
+constexpr std::uint64_t kMaxDeltaData = kMaxDeltaBase + kMaxDeltaBase / 64 + 64;
+constexpr std::size_t kInflateChunk = 65536;
 
 enum PackType : int { kCommit = 1, kTree = 2, kBlob = 3, kTag = 4, kOfsDelta = 6, kRefDelta = 7 };
 
@@ -42,7 +47,7 @@ std::uint32_t big_endian32(const unsigned char* bytes) {
 // A zlib stream inflated from `fd`, starting at `offset`, a chunk at a time.
 class Inflater {
 public:
-    Inflater(int fd, std::uint64_t offset) : fd_(fd), offset_(offset) {
+    Inflater(int fd, std::uint64_t offset) : fd_(fd), offset_(offset), input_(kInflateChunk) {
         ok_ = inflateInit(&stream_) == Z_OK;
     }
     ~Inflater() {
@@ -87,7 +92,7 @@ private:
     int fd_;
     std::uint64_t offset_;
     z_stream stream_{};
-    std::array<Bytef, 65536> input_{};
+    std::vector<Bytef> input_;  // on the heap: a delta chain holds several Inflaters
     bool ok_ = false;
     bool ended_ = false;
 };
@@ -108,7 +113,7 @@ std::optional<std::string> apply_delta(const std::string& base, const std::strin
     };
     const std::optional<std::uint64_t> source_size = varint();
     const std::optional<std::uint64_t> result_size = varint();
-    if (!source_size || !result_size || *source_size != base.size()) {
+    if (!source_size || !result_size || *source_size != base.size() || *result_size > kMaxDeltaBase) {
         return std::nullopt;
     }
     std::string result;
@@ -135,12 +140,12 @@ std::optional<std::string> apply_delta(const std::string& base, const std::strin
                 }
             }
             length = length == 0 ? 0x10000 : length;
-            if (offset + length > base.size()) {
+            if (offset + length > base.size() || result.size() + length > *result_size) {
                 return std::nullopt;
             }
             result.append(base, offset, length);
         } else if (op != 0) {
-            if (at + op > delta.size()) {
+            if (at + op > delta.size() || result.size() + op > *result_size) {
                 return std::nullopt;
             }
             result.append(delta, at, op);
@@ -259,6 +264,9 @@ public:
                     return std::nullopt;
                 }
                 byte = header[at++];
+                if (distance >= (std::uint64_t{1} << 56)) {
+                    return std::nullopt;
+                }
                 distance = ((distance + 1) << 7) | (byte & 0x7fU);
             }
             if (distance == 0 || distance > offset) {
@@ -286,12 +294,31 @@ private:
     PackFile(const unsigned char* idx, std::size_t size, UniqueFd pack) : idx_(idx), idx_size_(size), pack_(std::move(pack)) {}
 
     // Version 2 only (`\377tOc`, 2), with room for every table it announces.
+    // The fanout must never decrease, or a lookup could leave the tables. The
+    // pack's checksum in the .idx must be the .pack's own: a .pack replaced
+    // under its .idx (a repack racing this read) must not give wrong objects.
     bool valid() const {
         if (std::memcmp(idx_, "\377tOc", 4) != 0 || big_endian32(idx_ + 4) != 2) {
             return false;
         }
+        for (unsigned i = 1; i < 256; ++i) {
+            if (fanout(i) < fanout(i - 1)) {
+                return false;
+            }
+        }
         const std::uint64_t count = fanout(255);
-        return idx_size_ >= kIdsStart + count * (kIdBytes + 4 + 4) + 2 * kIdBytes;
+        if (idx_size_ < kIdsStart + count * (kIdBytes + 4 + 4) + 2 * kIdBytes) {
+            return false;
+        }
+        struct stat pack_stat {};
+        std::array<char, 4> magic{};
+        std::array<char, kIdBytes> checksum{};
+        return ::fstat(pack_.get(), &pack_stat) == 0 && pack_stat.st_size >= 12 + static_cast<off_t>(kIdBytes) &&
+               ::pread(pack_.get(), magic.data(), magic.size(), 0) == static_cast<ssize_t>(magic.size()) &&
+               std::memcmp(magic.data(), "PACK", 4) == 0 &&
+               ::pread(pack_.get(), checksum.data(), checksum.size(), pack_stat.st_size - static_cast<off_t>(kIdBytes)) ==
+                   static_cast<ssize_t>(checksum.size()) &&
+               std::memcmp(checksum.data(), idx_ + idx_size_ - 2 * kIdBytes, kIdBytes) == 0;
     }
     std::uint32_t fanout(unsigned index) const { return big_endian32(idx_ + 8 + std::size_t{index} * 4); }
     std::optional<std::uint64_t> offset_of(std::uint32_t position) const {
@@ -358,7 +385,7 @@ std::optional<StoredObject> ObjectFiles::read(const std::string& id, std::uint64
     if (std::optional<StoredObject> loose = read_loose(hex_id(*binary), max_size)) {
         return loose;
     }
-    return read_packed(*binary, max_size, 0);
+    return read_packed(*binary, max_size);
 }
 
 std::optional<StoredObject> ObjectFiles::read_loose(const std::string& id, std::uint64_t max_size) const {
@@ -381,6 +408,9 @@ std::optional<StoredObject> ObjectFiles::read_loose(const std::string& id, std::
         return std::nullopt;
     }
     StoredObject object{head.substr(0, space), std::stoull(size_text), std::nullopt};
+    if (object.type != "commit" && object.type != "tree" && object.type != "blob" && object.type != "tag") {
+        return std::nullopt;
+    }
     if (object.size > max_size) {
         return object;
     }
@@ -392,7 +422,7 @@ std::optional<StoredObject> ObjectFiles::read_loose(const std::string& id, std::
     return object;
 }
 
-std::optional<StoredObject> ObjectFiles::read_packed(const std::string& binary, std::uint64_t max_size, int depth) {
+std::optional<ObjectFiles::PackedAt> ObjectFiles::locate(const std::string& binary) {
     if (!packs_listed_) {
         packs_listed_ = true;
         std::error_code error;
@@ -405,81 +435,90 @@ std::optional<StoredObject> ObjectFiles::read_packed(const std::string& binary, 
             }
         }
     }
-    if (depth > kMaxDeltaDepth) {
+    for (const std::unique_ptr<PackFile>& pack : packs_) {
+        if (const std::optional<std::uint64_t> offset = pack->find(binary)) {
+            return PackedAt{pack.get(), *offset};
+        }
+    }
+    return std::nullopt;
+}
+
+std::optional<StoredObject> ObjectFiles::read_packed(const std::string& binary, std::uint64_t max_size) {
+    std::optional<PackedAt> at = locate(binary);
+    if (!at) {
         return std::nullopt;
     }
-    for (const std::unique_ptr<PackFile>& pack : packs_) {
-        const std::optional<std::uint64_t> offset = pack->find(binary);
-        if (!offset) {
-            continue;
+    // Walk the delta chain down to its base (a loop, not recursion: a pusher
+    // chooses how deep a chain of ref deltas goes), then apply the deltas back up.
+    struct Delta {
+        const PackFile* pack;
+        PackFile::Entry entry;
+    };
+    std::vector<Delta> deltas;
+    std::optional<StoredObject> base;
+    while (!base) {
+        const std::optional<PackFile::Entry> entry = at->pack->entry_at(at->offset);
+        if (!entry || deltas.size() > kMaxDeltas) {
+            return std::nullopt;
         }
-        // Follow the delta chain down to its base, then apply the deltas back up.
-        std::vector<PackFile::Entry> deltas;
-        std::optional<PackFile::Entry> entry = pack->entry_at(*offset);
-        std::optional<StoredObject> base;
-        while (entry && !base) {
+        if (entry->type == kOfsDelta || entry->type == kRefDelta) {
+            if (entry->size > kMaxDeltaData) {
+                return std::nullopt;
+            }
+            deltas.push_back({at->pack, *entry});
             if (entry->type == kOfsDelta) {
-                deltas.push_back(*entry);
-                entry = static_cast<int>(deltas.size()) > kMaxDeltaDepth ? std::nullopt : pack->entry_at(entry->base_offset);
-            } else if (entry->type == kRefDelta) {
-                deltas.push_back(*entry);
-                if (std::optional<StoredObject> loose = read_loose(hex_id(entry->base_id), kMaxDeltaBase)) {
-                    base = std::move(loose);
-                } else {
-                    base = read_packed(entry->base_id, kMaxDeltaBase, depth + 1);
-                }
+                at->offset = entry->base_offset;
+            } else if (std::optional<PackedAt> base_at = locate(entry->base_id)) {
+                at = base_at;
+            } else {
+                base = read_loose(hex_id(entry->base_id), kMaxDeltaBase);
                 if (!base) {
                     return std::nullopt;
                 }
-            } else {
-                base = StoredObject{*type_name(entry->type), entry->size, std::nullopt};
-                const std::uint64_t limit = deltas.empty() ? max_size : kMaxDeltaBase;
-                if (entry->size <= limit) {
-                    std::string data;
-                    Inflater inflater(pack->pack_fd(), entry->data_offset);
-                    if (!inflater.read(data, entry->size)) {
-                        return std::nullopt;
-                    }
-                    base->data = std::move(data);
-                }
             }
+            continue;
         }
-        if (!base) {
-            return std::nullopt;
-        }
-        if (deltas.empty()) {
-            return base;
-        }
-        // The outermost delta says how big the object is: one too big is not built.
-        std::string start;
-        Inflater head(pack->pack_fd(), deltas.front().data_offset);
-        head.read(start, std::min<std::uint64_t>(deltas.front().size, 20));
-        const std::optional<std::uint64_t> size = delta_result_size(start);
-        if (!size) {
-            return std::nullopt;
-        }
-        if (*size > max_size) {
-            return StoredObject{base->type, *size, std::nullopt};
-        }
-        if (!base->data) {
-            return std::nullopt;
-        }
-        std::string data = std::move(*base->data);
-        for (auto delta = deltas.rbegin(); delta != deltas.rend(); ++delta) {
-            std::string instructions;
-            Inflater inflater(pack->pack_fd(), delta->data_offset);
-            if (!inflater.read(instructions, delta->size)) {
+        base = StoredObject{*type_name(entry->type), entry->size, std::nullopt};
+        if (entry->size <= (deltas.empty() ? max_size : kMaxDeltaBase)) {
+            std::string data;
+            Inflater inflater(at->pack->pack_fd(), entry->data_offset);
+            if (!inflater.read(data, entry->size)) {
                 return std::nullopt;
             }
-            std::optional<std::string> applied = apply_delta(data, instructions);
-            if (!applied || applied->size() > kMaxDeltaBase) {
-                return std::nullopt;
-            }
-            data = std::move(*applied);
+            base->data = std::move(data);
         }
-        return StoredObject{base->type, data.size(), std::move(data)};
     }
-    return std::nullopt;
+    if (deltas.empty()) {
+        return base;
+    }
+    // The outermost delta says how big the object is: one too big is not built.
+    std::string start;
+    Inflater head(deltas.front().pack->pack_fd(), deltas.front().entry.data_offset);
+    head.read(start, std::min<std::uint64_t>(deltas.front().entry.size, 20));
+    const std::optional<std::uint64_t> size = delta_result_size(start);
+    if (!size) {
+        return std::nullopt;
+    }
+    if (*size > max_size) {
+        return StoredObject{base->type, *size, std::nullopt};
+    }
+    if (!base->data) {
+        return std::nullopt;
+    }
+    std::string data = std::move(*base->data);
+    for (auto delta = deltas.rbegin(); delta != deltas.rend(); ++delta) {
+        std::string instructions;
+        Inflater inflater(delta->pack->pack_fd(), delta->entry.data_offset);
+        if (!inflater.read(instructions, delta->entry.size)) {
+            return std::nullopt;
+        }
+        std::optional<std::string> applied = apply_delta(data, instructions);
+        if (!applied) {
+            return std::nullopt;
+        }
+        data = std::move(*applied);
+    }
+    return StoredObject{base->type, data.size(), std::move(data)};
 }
 
 }  // namespace kiln::git

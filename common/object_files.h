@@ -5,7 +5,8 @@
 // is the hook's fast path (see commit_root.h): a push with nothing to build
 // must cost the pusher about a millisecond, and starting `git cat-file`
 // costs two or three. Anything this reader does not know (alternates, SHA-256,
-// a corrupt file) makes it answer "not found", and the caller asks git.
+// a corrupt file, a delta chain past 5000 or an object past 256 MiB) makes it
+// answer "not found", and the caller asks git.
 
 #include <cstdint>
 #include <filesystem>
@@ -39,8 +40,15 @@ public:
     std::optional<StoredObject> read(const std::string& id, std::uint64_t max_size);
 
 private:
+    struct PackedAt {
+        const PackFile* pack;
+        std::uint64_t offset;
+    };
+
     std::optional<StoredObject> read_loose(const std::string& id, std::uint64_t max_size) const;
-    std::optional<StoredObject> read_packed(const std::string& binary_id, std::uint64_t max_size, int depth);
+    std::optional<StoredObject> read_packed(const std::string& binary_id, std::uint64_t max_size);
+    /// Where the object lies in a pack, listing the packs on first use.
+    std::optional<PackedAt> locate(const std::string& binary_id);
 
     std::filesystem::path objects_dir_;
     std::vector<std::unique_ptr<PackFile>> packs_;

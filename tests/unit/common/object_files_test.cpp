@@ -86,6 +86,22 @@ TEST_CASE("packed objects with offset deltas are read as git reads them", "[comm
     check_every_object(git_dir);
 }
 
+TEST_CASE("an index with 64-bit offsets is read as git reads it", "[common][git]") {
+    const kiln::test::TempDir dir;
+    const std::filesystem::path git_dir = make_history(dir);
+    run("git --git-dir='" + git_dir.string() + "' repack -q -a -d -f");
+    // Every offset past 4 KiB goes to the large-offset table, as past 2 GiB in a real pack.
+    for (const auto& file : std::filesystem::directory_iterator(git_dir / "objects/pack")) {
+        if (file.path().extension() == ".pack") {
+            std::filesystem::path idx = file.path();
+            idx.replace_extension(".idx");
+            std::filesystem::remove(idx);
+            run("git index-pack --index-version=2,0x1000 -o '" + idx.string() + "' '" + file.path().string() + "' >/dev/null");
+        }
+    }
+    check_every_object(git_dir);
+}
+
 TEST_CASE("packed objects with ref deltas are read as git reads them", "[common][git]") {
     const kiln::test::TempDir dir;
     const std::filesystem::path git_dir = make_history(dir);
