@@ -1,8 +1,10 @@
 // kiln-hook: the post-receive hook in a binary of its own. It links only what
 // a push needs (config, the queue, the log follower) and never initialises
-// libgit2, so a push with nothing to build pays about a millisecond for it
+// libgit2, so a push with nothing to build pays a millisecond or two for it
 // instead of the ~30 ms that loading the full kiln (OpenSSL, libarchive,
 // libgit2's CA bundle parse) costs. `kiln init` installs hooks that exec it.
+
+#include <unistd.h>
 
 #include <iostream>
 #include <optional>
@@ -18,14 +20,20 @@
 namespace {
 
 // The kiln that runs builds sits next to this binary (both are installed to
-// the same bin directory, and built into the same build directory).
+// the same bin directory, and built into the same build directory). Without
+// it, a queued build would wait for a runner that can never start.
 std::filesystem::path sibling_kiln() {
     std::error_code error;
     const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
     if (error) {
         throw kiln::StateError(kiln::describe("finding the path of this kiln-hook binary", error.message()));
     }
-    return self.parent_path() / "kiln";
+    const std::filesystem::path kiln = self.parent_path() / "kiln";
+    if (::access(kiln.c_str(), X_OK) != 0) {
+        throw kiln::StateError(kiln::describe("finding kiln next to " + self.string(),
+                                              "no executable " + kiln.string() + "; reinstall kiln (install.sh)"));
+    }
+    return kiln;
 }
 
 }  // namespace
