@@ -15,19 +15,21 @@ find_package(nlohmann_json 3.10 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
 find_package(LibArchive 3.6 REQUIRED)
-find_package(ZLIB REQUIRED)
 if(KILN_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED)
 endif()
 
-# kiln-hook runs on every push, and loading shared C++ libraries is most of a
-# C++ program's start-up (about 1.5 ms for libstdc++, 0.8 ms more for yaml-cpp,
-# spdlog and fmt, measured in docs/BENCHMARKS.md). So yaml-cpp is linked from
-# Debian's static archive, and spdlog and fmt are used header-only (both
-# packages support it), which leaves kiln-hook needing only libc.
+# kiln-hook runs on every push, and loading shared libraries is most of a small
+# program's start-up (about 1.5 ms for libstdc++, 0.8 ms more for yaml-cpp,
+# spdlog and fmt, 0.5 ms for libc and libz; docs/BENCHMARKS.md). So yaml-cpp
+# and zlib are linked from Debian's static archives, and spdlog and fmt are
+# used header-only (both packages support it): kiln-hook is a static binary.
 find_library(KILN_YAML_CPP_ARCHIVE NAMES libyaml-cpp.a REQUIRED)
 add_library(kiln_yaml_cpp INTERFACE)
 target_link_libraries(kiln_yaml_cpp INTERFACE ${KILN_YAML_CPP_ARCHIVE})
+find_library(KILN_ZLIB_ARCHIVE NAMES libz.a REQUIRED)
+add_library(kiln_zlib INTERFACE)
+target_link_libraries(kiln_zlib INTERFACE ${KILN_ZLIB_ARCHIVE})
 add_library(kiln_spdlog INTERFACE)
 target_compile_definitions(kiln_spdlog INTERFACE SPDLOG_FMT_EXTERNAL FMT_HEADER_ONLY=1)
 target_include_directories(kiln_spdlog INTERFACE
