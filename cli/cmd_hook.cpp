@@ -1,17 +1,12 @@
 #include "cli/command.h"
-#include "common/error.h"
+#include "common/posix.h"
 #include "hooks/hook_process.h"
 
 namespace kiln::cli {
 namespace {
 
 int run_hook(Context& context) {
-    std::error_code error;
-    const std::filesystem::path kiln = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error) {
-        throw StateError(describe("finding the path of this kiln binary", error.message()));
-    }
-    return hooks::run_post_receive_hook(context.config(), kiln);
+    return hooks::run_post_receive_hook(context.config(), current_executable());
 }
 
 }  // namespace

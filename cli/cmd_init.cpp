@@ -4,26 +4,17 @@
 #include <memory>
 
 #include "cli/command.h"
-#include "common/error.h"
 #include "common/names.h"
+#include "common/posix.h"
 #include "hooks/repositories.h"
 
 namespace kiln::cli {
 namespace {
 
-std::filesystem::path this_executable() {
-    std::error_code error;
-    std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error) {
-        throw StateError(describe("finding the path of this kiln binary", error.message()));
-    }
-    return path;
-}
-
 // The hook runs kiln-hook, installed next to kiln, which starts in a fraction
 // of kiln's time. A kiln copied alone still gets a working (slower) hook.
 std::filesystem::path hook_executable() {
-    const std::filesystem::path kiln = this_executable();
+    const std::filesystem::path kiln = current_executable();
     const std::filesystem::path lean = kiln.parent_path() / "kiln-hook";
     if (::access(lean.c_str(), X_OK) == 0) {
         return lean;

@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "common/error.h"
 #include "common/names.h"
+#include "common/posix.h"
 #include "runner/enqueue.h"
 #include "runner/rebuild.h"
 #include "runner/runner_lock.h"
@@ -37,16 +38,11 @@ Handler define_rebuild(CLI::App& command) {
         std::cout << "[kiln] build " << record.label() << " queued (follow: kiln logs " << name << " "
                   << record.number << " -f)" << std::endl;
         if (!runner::runner_running(layout)) {
-            std::error_code ec;
-            const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", ec);
-            if (ec) {
-                throw StateError(describe("starting a runner", "cannot find this kiln binary: " + ec.message()));
-            }
             std::optional<std::filesystem::path> config_file;
             if (!config.source.empty()) {
                 config_file = std::filesystem::absolute(config.source);
             }
-            runner::start_detached_runner(layout, self, config_file);
+            runner::start_detached_runner(layout, current_executable(), config_file);
         }
         return 0;
     };

@@ -82,9 +82,7 @@ public:
         if (pid_ > 0) {
             out_ = UniqueFd();  // a git still writing gets SIGPIPE and exits
             err_ = UniqueFd();
-            int status = 0;
-            while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-            }
+            reap();
         }
     }
 
@@ -147,10 +145,7 @@ public:
                 break;
             }
         }
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-        pid_ = -1;
+        const int status = reap();
         while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) {
             said.pop_back();
         }
@@ -162,6 +157,15 @@ public:
     }
 
 private:
+    // Waits for git to exit; its wait status.
+    int reap() {
+        int status = 0;
+        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
+        }
+        pid_ = -1;
+        return status;
+    }
+
     bool fill() {
         buffer_.erase(0, start_);
         start_ = 0;

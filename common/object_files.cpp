@@ -97,8 +97,14 @@ private:
     bool ended_ = false;
 };
 
-// Applies a git delta to `base`; nothing when the delta is malformed.
-std::optional<std::string> apply_delta(const std::string& base, const std::string& delta) {
+// A delta starts with two little-endian base-128 sizes: its base's and its result's.
+struct DeltaSizes {
+    std::uint64_t source = 0;
+    std::uint64_t result = 0;
+    std::size_t header_bytes = 0;
+};
+
+std::optional<DeltaSizes> delta_sizes(const std::string& delta) {
     std::size_t at = 0;
     const auto varint = [&]() -> std::optional<std::uint64_t> {
         std::uint64_t value = 0;
@@ -111,13 +117,24 @@ std::optional<std::string> apply_delta(const std::string& base, const std::strin
         }
         return std::nullopt;
     };
-    const std::optional<std::uint64_t> source_size = varint();
-    const std::optional<std::uint64_t> result_size = varint();
-    if (!source_size || !result_size || *source_size != base.size() || *result_size > kMaxDeltaBase) {
+    const std::optional<std::uint64_t> source = varint();
+    const std::optional<std::uint64_t> result = varint();
+    if (!source || !result) {
         return std::nullopt;
     }
+    return DeltaSizes{*source, *result, at};
+}
+
+// Applies a git delta to `base`; nothing when the delta is malformed.
+std::optional<std::string> apply_delta(const std::string& base, const std::string& delta) {
+    const std::optional<DeltaSizes> sizes = delta_sizes(delta);
+    if (!sizes || sizes->source != base.size() || sizes->result > kMaxDeltaBase) {
+        return std::nullopt;
+    }
+    const std::uint64_t result_size = sizes->result;
+    std::size_t at = sizes->header_bytes;
     std::string result;
-    result.reserve(*result_size);
+    result.reserve(result_size);
     while (at < delta.size()) {
         const auto op = static_cast<unsigned char>(delta[at++]);
         if ((op & 0x80U) != 0) {
@@ -140,12 +157,12 @@ std::optional<std::string> apply_delta(const std::string& base, const std::strin
                 }
             }
             length = length == 0 ? 0x10000 : length;
-            if (offset + length > base.size() || result.size() + length > *result_size) {
+            if (offset + length > base.size() || result.size() + length > result_size) {
                 return std::nullopt;
             }
             result.append(base, offset, length);
         } else if (op != 0) {
-            if (at + op > delta.size() || result.size() + op > *result_size) {
+            if (at + op > delta.size() || result.size() + op > result_size) {
                 return std::nullopt;
             }
             result.append(delta, at, op);
@@ -154,30 +171,10 @@ std::optional<std::string> apply_delta(const std::string& base, const std::strin
             return std::nullopt;
         }
     }
-    if (result.size() != *result_size) {
+    if (result.size() != result_size) {
         return std::nullopt;
     }
     return result;
-}
-
-// The size a delta produces, from its header; nothing when malformed.
-std::optional<std::uint64_t> delta_result_size(const std::string& delta_start) {
-    std::size_t at = 0;
-    std::uint64_t value = 0;
-    for (int field = 0; field < 2; ++field) {
-        value = 0;
-        for (int shift = 0;; shift += 7) {
-            if (at >= delta_start.size() || shift >= 64) {
-                return std::nullopt;
-            }
-            const auto byte = static_cast<unsigned char>(delta_start[at++]);
-            value |= std::uint64_t{byte & 0x7fU} << shift;
-            if ((byte & 0x80U) == 0) {
-                break;
-            }
-        }
-    }
-    return value;
 }
 
 }  // namespace
@@ -495,12 +492,12 @@ std::optional<StoredObject> ObjectFiles::read_packed(const std::string& binary, 
     std::string start;
     Inflater head(deltas.front().pack->pack_fd(), deltas.front().entry.data_offset);
     head.read(start, std::min<std::uint64_t>(deltas.front().entry.size, 20));
-    const std::optional<std::uint64_t> size = delta_result_size(start);
-    if (!size) {
+    const std::optional<DeltaSizes> sizes = delta_sizes(start);
+    if (!sizes) {
         return std::nullopt;
     }
-    if (*size > max_size) {
-        return StoredObject{base->type, *size, std::nullopt};
+    if (sizes->result > max_size) {
+        return StoredObject{base->type, sizes->result, std::nullopt};
     }
     if (!base->data) {
         return std::nullopt;

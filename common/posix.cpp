@@ -9,6 +9,15 @@
 
 namespace kiln {
 
+std::filesystem::path current_executable() {
+    std::error_code error;
+    std::filesystem::path path = std::filesystem::read_symlink("/proc/self/exe", error);
+    if (error) {
+        throw StateError(describe("finding the path of this program's binary", error.message()));
+    }
+    return path;
+}
+
 int check_errno(int rc, const std::string& doing) {
     if (rc == -1) {
         throw StateError(describe(doing, std::strerror(errno)));

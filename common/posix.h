@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <utility>
 
@@ -8,6 +9,9 @@ namespace kiln {
 /// Throws StateError("<doing>: <strerror(errno)>") when `rc` is -1; returns `rc`.
 /// Every syscall whose failure kiln cannot shrug off goes through here.
 int check_errno(int rc, const std::string& doing);
+
+/// The path of the running program's binary (/proc/self/exe). Throws StateError.
+std::filesystem::path current_executable();
 
 /// An owned file descriptor, closed on destruction. Move-only.
 class UniqueFd {

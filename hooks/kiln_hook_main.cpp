@@ -14,6 +14,7 @@
 
 #include "common/error.h"
 #include "common/logging.h"
+#include "common/posix.h"
 #include "config/config.h"
 #include "hooks/hook_process.h"
 
@@ -23,11 +24,7 @@ namespace {
 // the same bin directory, and built into the same build directory). Without
 // it, a queued build would wait for a runner that can never start.
 std::filesystem::path sibling_kiln() {
-    std::error_code error;
-    const std::filesystem::path self = std::filesystem::read_symlink("/proc/self/exe", error);
-    if (error) {
-        throw kiln::StateError(kiln::describe("finding the path of this kiln-hook binary", error.message()));
-    }
+    const std::filesystem::path self = kiln::current_executable();
     const std::filesystem::path kiln = self.parent_path() / "kiln";
     if (::access(kiln.c_str(), X_OK) != 0) {
         throw kiln::StateError(kiln::describe("finding kiln next to " + self.string(),

@@ -8,6 +8,7 @@
 #include <system_error>
 
 #include "common/error.h"
+#include "common/makefile_names.h"
 #include "common/names.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
@@ -50,7 +51,7 @@ void add_lines(std::vector<std::string>& notes, const std::string& prefix, const
 // nothing to build costs the pusher (almost) nothing, not a queued job and a
 // worktree update.
 bool has_makefile(const git::CommitRoot& root) {
-    for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
+    for (const char* name : kMakefileNames) {
         if (root.modes.contains(name)) {
             return true;
         }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/makefile_names.h"
 #include "common/units.h"
 #include "runner/build_env.h"
 #include "runner/build_log.h"
@@ -34,7 +35,7 @@ std::string seconds_text(Clock::duration elapsed) {
 
 bool has_makefile(const fs::path& dir) {
     std::error_code error;
-    for (const char* name : {"GNUmakefile", "makefile", "Makefile"}) {
+    for (const char* name : kMakefileNames) {
         if (fs::is_regular_file(dir / name, error)) {
             return true;
         }

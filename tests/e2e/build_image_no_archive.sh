@@ -11,8 +11,5 @@ write_kiln_yml 'image: {archive: out/image.tar}'
 git_push origin main
 reason="the build left no image archive at 'out/image.tar' (image.archive in .kiln.yml)"
 
-last="$(last_remote_lines 1)"
-[[ "$last" == "[kiln] app#1 failed in "*": $reason" ]] || fail "last line of the push: '$last'"
-assert_eq "$(build_field app 1 status)" failed "status"
-assert_eq "$(build_field app 1 reason)" "$reason" "reason"
+assert_build_failed "$reason"
 assert_eq "$(registry_tags app 2>/dev/null || true)" "" "tags of app"

@@ -9,6 +9,7 @@
 #   registry_tags NAME       the tags of NAME in the registry, sorted, space-separated
 #   registry_digest REF      the digest skopeo sees for $REGISTRY_HOST/REF ("" when absent)
 #   last_remote_lines N      the last N lines the hook printed, for exact checks
+#   assert_build_failed REASON  app#1 failed with REASON: the push's last line and build.json say so
 
 need_cmd buildah skopeo jq
 [ -x /bin/busybox ] || skip "needs /bin/busybox (busybox-static)"
@@ -44,3 +45,11 @@ registry_digest() {
 }
 
 last_remote_lines() { remote_lines | tail -n "$1"; }
+
+assert_build_failed() {
+    local last
+    last="$(last_remote_lines 1)"
+    [[ "$last" == "[kiln] app#1 failed in "*": $1" ]] || fail "last line of the push: '$last'"
+    assert_eq "$(build_field app 1 status)" failed "status"
+    assert_eq "$(build_field app 1 reason)" "$1" "reason"
+}
