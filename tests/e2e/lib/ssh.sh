@@ -52,6 +52,9 @@ e2e_free_port() {
     done
 }
 
+# sshd_started DIR: the daemon listens (pid file) or gave up on its port.
+sshd_started() { [ -s "$1/sshd.pid" ] || grep -q "Cannot bind any address" "$1/sshd.log"; }
+
 e2e_start_sshd() {
     local dir="$T/sshd" attempt
     mkdir -p "$dir" /run/sshd
@@ -77,17 +80,21 @@ PermitRootLogin no
 AllowUsers $KILN_USER
 LogLevel VERBOSE
 CONFIG
-        # Without -D sshd binds, then daemonizes: exit 0 means it listens.
-        if /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log"; then
+        # Without -D sshd daemonizes first and binds after, so exit 0 says
+        # nothing about the port: the daemon writes its pid file once it
+        # listens, or logs "Cannot bind any address" when another test took
+        # the port between e2e_free_port and now (then: the next port).
+        : >"$dir/sshd.log"
+        /usr/sbin/sshd -f "$dir/sshd_config" -E "$dir/sshd.log" || { sleep 0.2; continue; }
+        wait_until 5 sshd_started "$dir" || fail "sshd wrote no pid file: $(cat "$dir/sshd.log")"
+        if [ -s "$dir/sshd.pid" ]; then
             on_exit e2e_stop_sshd "$dir/sshd.pid"
-            wait_until 5 test -s "$dir/sshd.pid" || fail "sshd wrote no pid file: $(cat "$dir/sshd.log")"
             SSH_KEY="$dir/client_ed25519"
             SSH_OPTS=(-F /dev/null -i "$SSH_KEY" -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null
                       -o BatchMode=yes -o LogLevel=ERROR -o IdentitiesOnly=yes)
             export GIT_SSH_COMMAND="ssh ${SSH_OPTS[*]}"
             return 0
         fi
-        sleep 0.2
     done
     cat "$dir/sshd.log" >&2
     fail "could not start sshd"
