@@ -3,6 +3,7 @@
 
 #include "cli/build_select.h"
 #include "cli/command.h"
+#include "cli/runner_start.h"
 #include "common/error.h"
 #include "runner/cancel.h"
 
@@ -22,6 +23,7 @@ Handler define_cancel(CLI::App& command) {
         switch (outcome.result) {
         case runner::CancelResult::cancelled:
             std::cout << "[kiln] build " << record.label() << " cancelled (it had not started)\n";
+            start_runner_unless_running(context.config());  // it sends the build's notifications
             return 0;
         case runner::CancelResult::requested:
             std::cout << "[kiln] build " << record.label() << " is being cancelled (follow: kiln logs "

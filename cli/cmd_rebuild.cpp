@@ -2,12 +2,11 @@
 #include <memory>
 
 #include "cli/command.h"
+#include "cli/runner_start.h"
 #include "common/error.h"
 #include "common/names.h"
-#include "common/posix.h"
 #include "runner/enqueue.h"
 #include "runner/rebuild.h"
-#include "runner/runner_lock.h"
 
 namespace kiln::cli {
 
@@ -37,13 +36,7 @@ Handler define_rebuild(CLI::App& command) {
         const runner::BuildRecord record = runner::enqueue_build(layout, request);
         std::cout << "[kiln] build " << record.label() << " queued (follow: kiln logs " << name << " "
                   << record.number << " -f)" << std::endl;
-        if (!runner::runner_running(layout)) {
-            std::optional<std::filesystem::path> config_file;
-            if (!config.source.empty()) {
-                config_file = std::filesystem::absolute(config.source);
-            }
-            runner::start_detached_runner(layout, current_executable(), config_file);
-        }
+        start_runner_unless_running(config);
         return 0;
     };
 }

@@ -106,6 +106,13 @@ nlohmann::json to_json(const BuildRecord& record) {
     json["image"] = record.image;
     json["digest"] = record.digest;
     json["reason"] = record.reason;
+    if (!record.notify.empty()) {
+        nlohmann::json deliveries = nlohmann::json::array();
+        for (const NotifyDelivery& delivery : record.notify) {
+            deliveries.push_back({{"url", delivery.url}, {"ok", delivery.error.empty()}, {"error", delivery.error}});
+        }
+        json["notify"] = deliveries;
+    }
     return json;
 }
 
@@ -140,6 +147,11 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
         record.image = read_string(json, "image");
         record.digest = read_string(json, "digest");
         record.reason = read_string(json, "reason");
+        if (json.contains("notify") && json["notify"].is_array()) {
+            for (const nlohmann::json& delivery : json["notify"]) {
+                record.notify.push_back({read_string(delivery, "url"), read_string(delivery, "error")});
+            }
+        }
         return record;
     } catch (const nlohmann::json::exception& error) {
         throw StateError(describe(doing, error.what()));

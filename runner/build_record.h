@@ -23,6 +23,12 @@ std::optional<BuildStatus> parse_status(std::string_view text);
 /// True for every status a build never leaves.
 bool is_final(BuildStatus status);
 
+/// How one notify POST of a final build went.
+struct NotifyDelivery {
+    std::string url;    ///< without its query, which may hold a token
+    std::string error;  ///< empty when the URL answered 2xx
+};
+
 /// Everything build.json holds (docs/state.md lists the JSON fields). Times
 /// are unix seconds here and ISO 8601 UTC strings (`2024-05-01T12:00:00Z`) in
 /// the file.
@@ -42,6 +48,7 @@ struct BuildRecord {
     std::string image;                     ///< `host:port/name:sha`, when an image was made
     std::string digest;                    ///< `sha256:...` of that image
     std::string reason;                    ///< why it ended as it did, for anything but success
+    std::vector<NotifyDelivery> notify;    ///< one per `notify:` URL, once the notifications went out
 
     /// finished - started, or now - started while running; nothing before it started.
     std::optional<std::int64_t> duration_seconds(std::int64_t now) const;

@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/atomic_file.h"
+#include "runner/finish_record.h"
 #include "runner/queue.h"
 
 namespace kiln::runner {
@@ -21,12 +22,10 @@ CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, i
     // get it and the runner never sees it, or the runner got it first.
     if (claim_job(layout, job)) {
         record = read_record(layout, repo, number);
-        if (!is_final(record.status)) {
-            record.status = BuildStatus::cancelled;
-            record.reason = "cancelled before it started (kiln cancel)";
-            record.finished_at = unix_now();
-            write_record(layout, record);
-        }
+        record.status = BuildStatus::cancelled;
+        record.reason = kCancelledBeforeStart;
+        finish_record(layout, record);
+        record = read_record(layout, repo, number);
         release_job(layout, job);
         return {CancelResult::cancelled, record};
     }

@@ -12,6 +12,7 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "runner/build_record.h"
+#include "runner/finish_record.h"
 
 namespace kiln::runner {
 namespace {
@@ -155,17 +156,22 @@ std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Jo
         if (!claim_job(layout, job)) {
             continue;
         }
-        if (std::optional<BuildRecord> record = find_record(layout, job.repo, job.number);
-            record && !is_final(record->status)) {
-            record->status = BuildStatus::superseded;
-            record->reason = "superseded by #" + std::to_string(winner);
-            record->finished_at = unix_now();
-            write_record(layout, *record);
-            spdlog::info("build={} status=superseded by={}#{}", record->label(), job.repo, winner);
-        }
+        supersede(layout, job, winner);
         release_job(layout, job);
     }
     return kept;
+}
+
+void supersede(const StateLayout& layout, const Job& job, int winner) {
+    std::optional<BuildRecord> record = find_record(layout, job.repo, job.number);
+    if (!record) {
+        return;
+    }
+    record->status = BuildStatus::superseded;
+    record->reason = "superseded by #" + std::to_string(winner);
+    if (finish_record(layout, *record)) {
+        spdlog::info("build={} status=superseded by={}#{}", record->label(), job.repo, winner);
+    }
 }
 
 }  // namespace kiln::runner

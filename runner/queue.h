@@ -55,4 +55,8 @@ void unclaim_job(const StateLayout& layout, const Job& job);
 /// stay, oldest first. Throws StateError.
 std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Job>& queued);
 
+/// Records the build of the claimed `job` `superseded by #<winner>` (unless
+/// it is final already). Throws StateError.
+void supersede(const StateLayout& layout, const Job& job, int winner);
+
 }  // namespace kiln::runner

@@ -1,6 +1,5 @@
 #include "runner/recovery.h"
 
-#include <fstream>
 #include <set>
 
 #include <spdlog/spdlog.h>
@@ -8,6 +7,7 @@
 #include "common/error.h"
 #include "runner/cancel.h"
 #include "runner/enqueue.h"
+#include "runner/finish_record.h"
 #include "runner/queue.h"
 
 namespace kiln::runner {
@@ -28,10 +28,7 @@ RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord reco
 
     record.status = BuildStatus::interrupted;
     record.reason = "the runner died while it ran; queued again as #" + std::to_string(requeued.number);
-    record.finished_at = unix_now();
-    std::ofstream(layout.log_file(record.repo, record.number), std::ios::app)
-        << "\n[kiln] " << record.reason << "\n";
-    write_record(layout, record);
+    finish_record(layout, record, record.reason);
     spdlog::warn("build={} status=interrupted requeued={}", record.label(), requeued.label());
     return {record, requeued};
 }
@@ -40,10 +37,7 @@ RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord reco
 void record_cancelled(const StateLayout& layout, BuildRecord record) {
     record.status = BuildStatus::cancelled;
     record.reason = "cancelled (kiln cancel); its runner died before it stopped";
-    record.finished_at = unix_now();
-    write_record(layout, record);
-    std::error_code ignored;
-    std::filesystem::remove(layout.cancel_file(record.repo, record.number), ignored);
+    finish_record(layout, record);
     spdlog::info("build={} status=cancelled", record.label());
 }
 

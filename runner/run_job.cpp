@@ -27,7 +27,6 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
         return result;
     }
     result.targets = repo_config.targets;
-    result.notify = repo_config.notify;
 
     BuildPlan plan;
     plan.config = &config;

@@ -4,7 +4,6 @@
 #include <atomic>
 #include <cerrno>
 #include <csignal>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <set>
@@ -20,7 +19,9 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "runner/cancel.h"
-#include "runner/notifications.h"
+#include "runner/build_log.h"
+#include "runner/finish_record.h"
+#include "runner/notifier.h"
 #include "runner/process.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
@@ -31,6 +32,8 @@ namespace {
 
 constexpr char kWakeSignal = 'S';
 constexpr char kWakeDone = 'D';
+/// How often a final record that could not be written is tried again.
+constexpr std::chrono::seconds kRecordRetry{2};
 
 // The write end of the daemon's wake pipe, for the signal handler: write() is
 // async-signal-safe, and unlike a blocked signal mask nothing of this leaks
@@ -95,6 +98,7 @@ public:
                     "watching '" + layout_.queue_dir().string() + "'");
         spdlog::info("event=started pid={} jobs={} state_dir={} once={}", ::getpid(), config_.runner.jobs,
                      layout_.root().string(), options_.once);
+        notifier_.emplace(config_, options_.rescan);
         for (;;) {
             reap_finished();
             reap_orphans();
@@ -112,7 +116,12 @@ public:
                 break;
             }
             wait_for_event(watch.get());
+            notifier_->wake();
         }
+        if (!stopping_) {
+            notifier_->drain();  // --once: what ended gets its notifications before we exit
+        }
+        notifier_.reset();
         spdlog::info("event=stopped");
         return kExitOk;
     }
@@ -146,7 +155,8 @@ private:
                 start(job);
             }
         }
-        return jobs.empty();
+        // A job that ended before it ran (superseded, cancelled) left the queue.
+        return list_queued(layout_).empty();
     }
 
     void start(const Job& job) {
@@ -165,10 +175,8 @@ private:
         }
         if (cancel_requested(layout_, job.repo, job.number)) {
             record->status = BuildStatus::cancelled;
-            record->reason = "cancelled before it started (kiln cancel)";
-            record->finished_at = unix_now();
-            write_record(layout_, *record);
-            remove_cancel_file(job);
+            record->reason = kCancelledBeforeStart;
+            finish_record(layout_, *record);
             release_job(layout_, job);
             spdlog::info("build={} status=cancelled", record->label());
             return;
@@ -213,23 +221,49 @@ private:
         } catch (const std::exception& error) {
             result.status = BuildStatus::failed;
             result.reason = error.what();
-            std::ofstream(layout_.log_file(job.repo, job.number), std::ios::app) << "[kiln] error: " << error.what() << "\n";
+            try {
+                BuildLog(layout_.log_file(job.repo, job.number), config_.runner.log_max)
+                    .kiln(std::string("error: ") + error.what());
+            } catch (const Error& log_error) {
+                spdlog::error("build={}#{} problem=\"{}\"", job.repo, job.number, log_error.what());
+            }
         }
         if (result.status == BuildStatus::cancelled) {
             result.reason = cancel_all_.load()                  ? "runner stopped"
                             : !result.reason.empty()            ? result.reason
                                                                 : "cancelled (kiln cancel)";
         }
-        try {
-            finish(job, result);
-        } catch (const std::exception& error) {
-            spdlog::error("build={}#{} problem=\"recording the result: {}\"", job.repo, job.number, error.what());
-        }
+        record_result(job, result);
         {
             const std::lock_guard lock(mutex_);
             active_[job.branch_key()].done = true;
         }
         [[maybe_unused]] const ssize_t ignored = ::write(wake_write_.get(), &kWakeDone, 1);
+    }
+
+    // Writes the final record, retrying while the state dir cannot take it (a
+    // full disk): the build holds its branch until then, so the next push to
+    // it cannot start before this one is final. Gives up only when the runner
+    // stops; the next runner's recovery then records it interrupted.
+    void record_result(const Job& job, const JobResult& result) {
+        for (int attempt = 1;; ++attempt) {
+            try {
+                finish(job, result);
+                return;
+            } catch (const std::exception& error) {
+                if (cancel_all_) {
+                    spdlog::error("build={}#{} problem=\"recording the result: {}\" action=give_up", job.repo,
+                                  job.number, error.what());
+                    return;
+                }
+                spdlog::error("build={}#{} problem=\"recording the result: {}\" attempt={} retry_in={}", job.repo,
+                              job.number, error.what(), attempt, seconds_text(kRecordRetry.count()));
+            }
+            const auto until = std::chrono::steady_clock::now() + kRecordRetry;
+            while (!cancel_all_ && std::chrono::steady_clock::now() < until) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(100));
+            }
+        }
     }
 
     void finish(const Job& job, const JobResult& result) {
@@ -243,8 +277,9 @@ private:
         record.image = result.image;
         record.digest = result.digest;
         record.finished_at = unix_now();
-        write_record(layout_, record);
-        remove_cancel_file(job);
+        if (!finish_record(layout_, record)) {
+            spdlog::warn("build={} problem=\"its record was final already; kept as it was\"", record.label());
+        }
         release_job(layout_, job);
         const std::int64_t duration = record.duration_seconds(*record.finished_at).value_or(0);
         if (record.reason.empty()) {
@@ -254,17 +289,14 @@ private:
             spdlog::info("build={} status={} duration={} reason=\"{}\"", record.label(), to_string(record.status),
                          seconds_text(duration), record.reason);
         }
-        send_notifications(result.notify, record);
+        if (notifier_) {
+            notifier_->wake();
+        }
         const std::lock_guard lock(prune_mutex_);
         const std::vector<int> pruned = prune_builds(layout_, job.repo, config_.runner.keep_builds);
         if (!pruned.empty()) {
             spdlog::info("repo={} pruned={} newest_pruned=#{}", job.repo, pruned.size(), pruned.back());
         }
-    }
-
-    void remove_cancel_file(const Job& job) const {
-        std::error_code ignored;
-        std::filesystem::remove(layout_.cancel_file(job.repo, job.number), ignored);
     }
 
     void reap_finished() {
@@ -335,6 +367,7 @@ private:
     std::mutex prune_mutex_;  // two builds of a repo ending at once prune once
     std::mutex mutex_;
     std::map<std::string, Active> active_;  // by Job::branch_key()
+    std::optional<Notifier> notifier_;      // declared last: stopped before what it reads
 };
 
 }  // namespace

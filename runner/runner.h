@@ -28,7 +28,6 @@ struct JobResult {
     std::vector<std::string> targets;
     std::string image;
     std::string digest;
-    std::vector<config::NotifyConfig> notify;  ///< `notify:` of the build's .kiln.yml, POSTed the final record
 };
 
 /// Runs one claimed job whose record says `running`: `slot` is free for this

@@ -11,6 +11,7 @@ namespace kiln::runner {
 ///     <state_dir>/runner.log                stderr of a runner the hook started
 ///     <state_dir>/queue/<job>.json          one file per pending job
 ///     <state_dir>/running/<job>.json        jobs a runner has claimed
+///     <state_dir>/notify/<job>.json         final builds whose notifications are not sent yet
 ///     <state_dir>/builds/<repo>/<n>/build.json, log, cancel
 ///     <state_dir>/work/<repo>/<slot>/       reusable worktrees
 ///
@@ -23,6 +24,7 @@ public:
     const std::filesystem::path& root() const { return root_; }
     std::filesystem::path queue_dir() const { return root_ / "queue"; }
     std::filesystem::path running_dir() const { return root_ / "running"; }
+    std::filesystem::path notify_dir() const { return root_ / "notify"; }
     std::filesystem::path builds_root() const { return root_ / "builds"; }
     std::filesystem::path builds_dir(const std::string& repo) const { return builds_root() / repo; }
     std::filesystem::path build_dir(const std::string& repo, int number) const {

@@ -3,40 +3,15 @@
 # ends, whatever its status; a URL nobody answers fails nothing.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
+source "$(dirname "$0")/lib/notify_listener.sh"
 need_cmd python3 jq
 kiln_app_fixture
 
-# A listener on 127.0.0.1 that stores every POST as <n>.json (the body) and
-# <n>.meta (path and Content-Type), and answers 204.
-mkdir -p "$T/posts"
-python3 - "$T/posts" "$T/listener.port" <<'PY' 2>"$T/listener.log" &
-import http.server, os, sys
-out, port_file = sys.argv[1], sys.argv[2]
-class Handler(http.server.BaseHTTPRequestHandler):
-    def do_POST(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-        n = len([f for f in os.listdir(out) if f.endswith(".json")]) + 1
-        with open(os.path.join(out, "%d.meta" % n), "w") as meta:
-            meta.write("%s %s\n" % (self.path, self.headers.get("Content-Type")))
-        with open(os.path.join(out, "%d.json.tmp" % n), "wb") as f:
-            f.write(body)
-        os.rename(os.path.join(out, "%d.json.tmp" % n), os.path.join(out, "%d.json" % n))
-        self.send_response(204)
-        self.end_headers()
-server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
-with open(port_file + ".tmp", "w") as f:
-    f.write(str(server.server_address[1]))
-os.rename(port_file + ".tmp", port_file)
-server.serve_forever()
-PY
-listener_pid=$!
-stop_listener() { kill "$listener_pid" 2>/dev/null || true; }
-on_exit stop_listener
-wait_until 10 test -s "$T/listener.port" || fail "the listener did not start: $(cat "$T/listener.log")"
-port="$(cat "$T/listener.port")"
+start_notify_listener "$T/posts"
+port="$NOTIFY_PORT"
 # posts_are N: for wait_until, which re-counts on every poll.
-posts_are() { [ "$(find "$T/posts" -name '*.json' | wc -l)" -eq "$1" ]; }
-# A port nobody listens on: the notification fails and is only logged.
+posts_are() { [ "$(posts_in "$T/posts")" -eq "$1" ]; }
+# A port nobody listens on: the notification fails, and fails nothing else.
 dead_port="$(e2e_free_port)"
 
 commit_file .kiln.yml "notify:
@@ -57,7 +32,8 @@ assert_eq "$(jq -r .number "$T/posts/1.json")" 1 "number"
 assert_eq "$(jq -r .status "$T/posts/1.json")" success "status"
 assert_eq "$(jq -r .sha "$T/posts/1.json")" "$sha" "sha"
 assert_eq "$(jq -r .branch "$T/posts/1.json")" main "branch"
-assert_eq "$(jq -c . "$T/posts/1.json")" "$(jq -c . "$(build_json app 1)")" "body = build.json"
+# build.json gains how each notification went once they went out.
+assert_eq "$(jq -c . "$T/posts/1.json")" "$(jq -c 'del(.notify)' "$(build_json app 1)")" "body = build.json"
 assert_eq "$(build_field app 1 status)" success "the dead URL did not fail the build"
 wait_until 10 grep -q "notify=http://127.0.0.1:$dead_port/nobody error=" "$STATE_DIR/runner.log" ||
     fail "the failed notification is not in runner.log: $(cat "$STATE_DIR/runner.log")"

@@ -39,7 +39,7 @@ TEST_CASE("a build a dead runner left running is interrupted and queued again", 
     CHECK(old.reason == "the runner died while it ran; queued again as #2");
     CHECK(old.finished_at.has_value());
     CHECK(kiln::read_file(state.layout.log_file("app", 1)) ==
-          "\n[kiln] the runner died while it ran; queued again as #2\n");
+          "[kiln] the runner died while it ran; queued again as #2\n");
 
     const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 2);
     CHECK(retry.status == BuildStatus::queued);

@@ -1,0 +1,23 @@
+#include "cli/runner_start.h"
+
+#include <filesystem>
+#include <optional>
+
+#include "common/posix.h"
+#include "runner/runner_lock.h"
+
+namespace kiln::cli {
+
+void start_runner_unless_running(const config::Config& config) {
+    const runner::StateLayout layout(config.state_dir);
+    if (runner::runner_running(layout)) {
+        return;
+    }
+    std::optional<std::filesystem::path> config_file;
+    if (!config.source.empty()) {
+        config_file = std::filesystem::absolute(config.source);
+    }
+    runner::start_detached_runner(layout, current_executable(), config_file);
+}
+
+}  // namespace kiln::cli

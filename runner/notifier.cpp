@@ -1,0 +1,139 @@
+#include "runner/notifier.h"
+
+#include <cstdint>
+#include <limits>
+#include <optional>
+
+#include <spdlog/spdlog.h>
+
+#include "common/error.h"
+#include "config/repo_config_source.h"
+#include "registry-client/notify.h"
+#include "runner/build_log.h"
+#include "runner/build_record.h"
+#include "runner/finish_record.h"
+
+namespace kiln::runner {
+namespace {
+
+// A notify URL may carry a secret (`?token=...`, as kiln watch --listen takes
+// it); logs and records show it without its query.
+std::string loggable(const std::string& url) {
+    return url.substr(0, url.find('?'));
+}
+
+std::vector<config::NotifyConfig> notify_targets(const config::Config& config, const BuildRecord& record) {
+    try {
+        return config::load_repo_config(config.git_root / (record.repo + ".git"), record.sha, config.defaults).notify;
+    } catch (const Error& error) {
+        // The build itself already said what is wrong with its .kiln.yml (or
+        // its repository is gone); the defaults still apply.
+        spdlog::debug("build={} notify=defaults why=\"{}\"", record.label(), error.what());
+        return config.defaults.notify;
+    }
+}
+
+// Returns true when the request is done with (and removed).
+bool send_one(const config::Config& config, const StateLayout& layout, const NotifyRequest& request,
+              const std::function<bool()>& stop) {
+    std::optional<BuildRecord> record = find_record(layout, request.repo, request.number);
+    if (!record) {
+        remove_notify_request(layout, request);
+        return true;
+    }
+    if (!is_final(record->status)) {
+        return false;  // its final record is not written yet (a full disk): later
+    }
+    const std::vector<config::NotifyConfig> targets = notify_targets(config, *record);
+    const std::string body = to_json(*record).dump();
+    std::vector<NotifyDelivery> deliveries;
+    for (const config::NotifyConfig& target : targets) {
+        if (stop()) {
+            return false;  // the request stays for the next runner
+        }
+        NotifyDelivery delivery{loggable(target.url), registry::post_json(target.url, body).value_or("")};
+        if (delivery.error.empty()) {
+            spdlog::info("build={} notify={} status=sent", record->label(), delivery.url);
+        } else {
+            spdlog::warn("build={} notify={} error=\"{}\"", record->label(), delivery.url, delivery.error);
+        }
+        deliveries.push_back(std::move(delivery));
+    }
+    if (!deliveries.empty()) {
+        BuildLog log(layout.log_file(record->repo, record->number), std::numeric_limits<std::uint64_t>::max());
+        for (const NotifyDelivery& delivery : deliveries) {
+            if (!delivery.error.empty()) {
+                log.kiln("notify " + delivery.url + " failed: " + delivery.error);
+            }
+        }
+        record->notify = deliveries;
+        write_record(layout, *record);
+    }
+    remove_notify_request(layout, request);
+    return true;
+}
+
+}  // namespace
+
+int send_pending_notifications(const config::Config& config, const std::function<bool()>& stop) {
+    const StateLayout layout(config.state_dir);
+    int handled = 0;
+    for (const NotifyRequest& request : pending_notifications(layout)) {
+        if (stop()) {
+            break;
+        }
+        try {
+            handled += send_one(config, layout, request, stop) ? 1 : 0;
+        } catch (const Error& error) {
+            spdlog::error("build={}#{} problem=\"sending notifications: {}\"", request.repo, request.number,
+                          error.what());
+        }
+    }
+    return handled;
+}
+
+Notifier::Notifier(const config::Config& config, std::chrono::milliseconds rescan)
+    : config_(config), rescan_(rescan), thread_([this] { run(); }) {}
+
+Notifier::~Notifier() {
+    stop_ = true;
+    changed_.notify_all();
+    thread_.join();
+}
+
+void Notifier::wake() {
+    const std::lock_guard lock(mutex_);
+    woken_ = true;
+    idle_ = false;
+    changed_.notify_all();
+}
+
+void Notifier::drain() {
+    wake();
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [this] { return idle_ || stop_; });
+}
+
+void Notifier::run() {
+    const std::function<bool()> stop = [this] { return stop_.load(); };
+    while (!stop_) {
+        int handled = 0;
+        try {
+            handled = send_pending_notifications(config_, stop);
+        } catch (const Error& error) {
+            spdlog::error("event=notify_failed problem=\"{}\"", error.what());
+        }
+        if (handled > 0) {
+            continue;  // more may have arrived meanwhile
+        }
+        std::unique_lock lock(mutex_);
+        if (!woken_) {
+            idle_ = true;
+            changed_.notify_all();
+        }
+        changed_.wait_for(lock, rescan_, [this] { return woken_ || stop_; });
+        woken_ = false;
+    }
+}
+
+}  // namespace kiln::runner
