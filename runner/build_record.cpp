@@ -106,6 +106,7 @@ nlohmann::json to_json(const BuildRecord& record) {
     json["image"] = record.image;
     json["digest"] = record.digest;
     json["reason"] = record.reason;
+    json["order"] = record.order;
     if (!record.notify.empty()) {
         nlohmann::json deliveries = nlohmann::json::array();
         for (const NotifyDelivery& delivery : record.notify) {
@@ -147,6 +148,9 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
         record.image = read_string(json, "image");
         record.digest = read_string(json, "digest");
         record.reason = read_string(json, "reason");
+        // Records written before kiln knew the order are each their own push.
+        record.order = json.contains("order") && json["order"].is_number_integer() ? json["order"].get<int>()
+                                                                                   : record.number;
         if (json.contains("notify") && json["notify"].is_array()) {
             for (const nlohmann::json& delivery : json["notify"]) {
                 record.notify.push_back({read_string(delivery, "url"), read_string(delivery, "error")});

@@ -48,6 +48,11 @@ struct BuildRecord {
     std::string image;                     ///< `host:port/name:sha`, when an image was made
     std::string digest;                    ///< `sha256:...` of that image
     std::string reason;                    ///< why it ended as it did, for anything but success
+    /// Where this build stands among the pushes to its branch: the number of
+    /// the push (or rebuild) it builds. Its own number, except for a retry of
+    /// an interrupted build, which keeps the interrupted build's order, so a
+    /// push made after the interrupted one always wins over its retry.
+    int order = 0;
     std::vector<NotifyDelivery> notify;    ///< one per `notify:` URL, once the notifications went out
 
     /// finished - started, or now - started while running; nothing before it started.

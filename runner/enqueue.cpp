@@ -59,6 +59,7 @@ BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request
     record.status = BuildStatus::queued;
     record.trigger = request.trigger;
     record.queued_at = unix_now();
+    record.order = request.order.value_or(record.number);
     create_empty_log(layout.log_file(record.repo, record.number));
     write_record(layout, record);
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include "runner/build_record.h"
@@ -15,6 +16,9 @@ struct BuildRequest {
     std::string ref;                    ///< `refs/heads/main`; may be empty for a bare SHA
     std::string sha;                    ///< full hex commit id
     std::string trigger = "push";       ///< `push`, `rebuild`, `retry of #41`
+    /// BuildRecord::order: unset for a push or rebuild (its own number); a
+    /// retry passes the interrupted build's order.
+    std::optional<int> order;
 };
 
 /// Queues a build durably: allocates the next number of `request.repo` by an

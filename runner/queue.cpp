@@ -20,7 +20,7 @@ namespace {
 nlohmann::json job_to_json(const Job& job) {
     return {{"repo", job.repo},       {"number", job.number}, {"repo_path", job.repo_path.string()},
             {"ref", job.ref},         {"branch", job.branch}, {"sha", job.sha},
-            {"trigger", job.trigger}, {"queued_at", job.queued_at}};
+            {"trigger", job.trigger}, {"queued_at", job.queued_at}, {"order", job.order}};
 }
 
 std::optional<Job> read_job(const std::filesystem::path& file) {
@@ -44,6 +44,7 @@ std::optional<Job> read_job(const std::filesystem::path& file) {
         job.sha = json.at("sha").get<std::string>();
         job.trigger = json.value("trigger", std::string());
         job.queued_at = json.value("queued_at", std::int64_t{0});
+        job.order = json.value("order", job.number);
         return job;
     } catch (const std::exception& error) {
         spdlog::warn("job={} problem=\"unreadable job file, left alone: {}\"", file.string(), error.what());
@@ -97,6 +98,7 @@ Job job_for(const BuildRecord& record, const std::filesystem::path& repo_path) {
     job.sha = record.sha;
     job.trigger = record.trigger;
     job.queued_at = record.queued_at.value_or(0);
+    job.order = record.order;
     return job;
 }
 
@@ -141,14 +143,15 @@ void unclaim_job(const StateLayout& layout, const Job& job) {
 }
 
 std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Job>& queued) {
-    std::map<std::string, int> newest;
+    // By branch: the job of the newest push, as (order, number).
+    std::map<std::string, std::pair<int, int>> newest;
     for (const Job& job : queued) {
-        int& number = newest[job.branch_key()];
-        number = std::max(number, job.number);
+        std::pair<int, int>& best = newest[job.branch_key()];
+        best = std::max(best, std::make_pair(job.order, job.number));
     }
     std::vector<Job> kept;
     for (const Job& job : queued) {
-        const int winner = newest[job.branch_key()];
+        const int winner = newest[job.branch_key()].second;
         if (job.number == winner) {
             kept.push_back(job);
             continue;
@@ -160,6 +163,28 @@ std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Jo
         release_job(layout, job);
     }
     return kept;
+}
+
+std::optional<int> newer_push(const StateLayout& layout, const Job& job) {
+    std::optional<std::pair<int, int>> newest;  // (order, number)
+    for (const int number : build_numbers(layout, job.repo)) {
+        if (number == job.number) {
+            continue;
+        }
+        std::optional<BuildRecord> record;
+        try {
+            record = find_record(layout, job.repo, number);
+        } catch (const StateError&) {
+            continue;  // a damaged record is no push; kiln builds warns about it
+        }
+        if (record && record->branch == job.branch && record->order > job.order) {
+            newest = std::max(newest.value_or(std::make_pair(0, 0)), std::make_pair(record->order, number));
+        }
+    }
+    if (!newest) {
+        return std::nullopt;
+    }
+    return newest->second;
 }
 
 void supersede(const StateLayout& layout, const Job& job, int winner) {

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ struct Job {
     std::string sha;
     std::string trigger;
     std::int64_t queued_at = 0;
+    int order = 0;  ///< BuildRecord::order: newer pushes have higher orders
 
     /// `<repo>@<n>.json` (StateLayout::job_file_name).
     std::string file_name() const;
@@ -50,10 +52,17 @@ void release_job(const StateLayout& layout, const Job& job);
 void unclaim_job(const StateLayout& layout, const Job& job);
 
 /// Coalesces `queued` (from list_queued): for every repo+branch with several
-/// jobs, the newest (highest number) stays and each older one is claimed and
-/// recorded `superseded` with reason `superseded by #N`. Returns the jobs that
-/// stay, oldest first. Throws StateError.
+/// jobs, the one of the newest push stays (highest order; of equal orders,
+/// the highest number) and each other one is claimed and recorded
+/// `superseded` with reason `superseded by #N`. Returns the jobs that stay,
+/// oldest first. Throws StateError.
 std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Job>& queued);
+
+/// The number of a build of `job`'s repo and branch whose push is newer than
+/// `job`'s (a higher order), whatever its status; nothing when `job` builds
+/// the newest push. A retry of an interrupted build must not deploy an older
+/// commit over a push made after it. Throws StateError.
+std::optional<int> newer_push(const StateLayout& layout, const Job& job);
 
 /// Records the build of the claimed `job` `superseded by #<winner>` (unless
 /// it is final already). Throws StateError.

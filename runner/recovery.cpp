@@ -24,6 +24,9 @@ RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord reco
     request.ref = record.ref;
     request.sha = record.sha;
     request.trigger = "retry of #" + std::to_string(record.number);
+    // The retry stands where the interrupted push stood: any push made since
+    // is newer and supersedes it.
+    request.order = record.order;
     BuildRecord requeued = enqueue_build(layout, request);
 
     record.status = BuildStatus::interrupted;

@@ -173,6 +173,13 @@ private:
             release_job(layout_, job);  // cancelled meanwhile, or its record is gone
             return;
         }
+        // Build numbers are not the order of the pushes: a retry of an
+        // interrupted build gets a new number but builds an older push.
+        if (const std::optional<int> newer = newer_push(layout_, job)) {
+            supersede(layout_, job, *newer);
+            release_job(layout_, job);
+            return;
+        }
         if (cancel_requested(layout_, job.repo, job.number)) {
             record->status = BuildStatus::cancelled;
             record->reason = kCancelledBeforeStart;

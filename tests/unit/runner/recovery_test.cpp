@@ -46,6 +46,7 @@ TEST_CASE("a build a dead runner left running is interrupted and queued again", 
     CHECK(retry.trigger == "retry of #1");
     CHECK(retry.sha == std::string(40, 'b'));
     CHECK(retry.branch == "main");
+    CHECK(retry.order == 1);
 
     const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
     REQUIRE(queued.size() == 1);

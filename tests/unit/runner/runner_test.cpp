@@ -9,6 +9,7 @@
 
 #include "runner/build_record.h"
 #include "runner/cancel.h"
+#include "runner/finish_record.h"
 #include "runner/queue.h"
 #include "runner/runner.h"
 #include "runner/runner_lock.h"
@@ -161,6 +162,61 @@ TEST_CASE("at start a runner recovers a dead runner's build and builds it again"
     CHECK(status_of(state, "app", 2) == BuildStatus::success);
     CHECK(kiln::runner::read_record(state.layout, "app", 2).trigger == "retry of #1");
     CHECK(builds.started == std::vector<std::string>{"app#2"});
+}
+
+TEST_CASE("a push made after an interrupted build wins over its retry", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main", std::string(40, 'a'));
+    Job job = kiln::runner::list_queued(state.layout).at(0);
+    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
+    record.status = BuildStatus::running;
+    kiln::runner::write_record(state.layout, record);
+    state.queue("app", "main", std::string(40, 'b'));  // #2, pushed while #1's runner was dead
+
+    FakeBuilds builds;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
+    CHECK(status_of(state, "app", 1) == BuildStatus::interrupted);
+    const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 3);
+    CHECK(retry.trigger == "retry of #1");
+    CHECK(retry.status == BuildStatus::superseded);
+    CHECK(retry.reason == "superseded by #2");
+    CHECK(status_of(state, "app", 2) == BuildStatus::success);
+    CHECK(builds.started == std::vector<std::string>{"app#2"});
+    CHECK(kiln::runner::pending_notifications(state.layout).empty());
+}
+
+TEST_CASE("a retry queued after a newer push already built is superseded, not built", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app", "main", std::string(40, 'a'));  // #1
+    state.queue("app", "main", std::string(40, 'b'));  // #2
+    kiln::runner::BuildRecord second = kiln::runner::read_record(state.layout, "app", 2);
+    second.status = BuildStatus::success;
+    kiln::runner::write_record(state.layout, second);
+    Job second_job = kiln::runner::list_queued(state.layout).at(1);
+    REQUIRE(kiln::runner::claim_job(state.layout, second_job));
+    kiln::runner::release_job(state.layout, second_job);
+    // #3 retries #1 (order 1) and is the only job in the queue.
+    Job first_job = kiln::runner::list_queued(state.layout).at(0);
+    REQUIRE(kiln::runner::claim_job(state.layout, first_job));
+    kiln::runner::release_job(state.layout, first_job);
+    kiln::runner::BuildRequest request;
+    request.repo = "app";
+    request.ref = "refs/heads/main";
+    request.sha = std::string(40, 'a');
+    request.trigger = "retry of #1";
+    request.order = 1;
+    REQUIRE(kiln::runner::enqueue_build(state.layout, request).number == 3);
+
+    FakeBuilds builds;
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
+    CHECK(status_of(state, "app", 3) == BuildStatus::superseded);
+    CHECK(kiln::runner::read_record(state.layout, "app", 3).reason == "superseded by #2");
+    CHECK(builds.started.empty());
 }
 
 TEST_CASE("kiln cancel stops a running build and the runner records it", "[runner]") {
