@@ -223,8 +223,10 @@ user_dir() {
     echo "$T/$1"
 }
 
-# follow_line REPO N: the line the hook prints when it queues build N.
-queued_line() { echo "[kiln] build $1#$2 queued (follow: ssh $(hostname -f) kiln logs $1 $2 -f)"; }
+# queued_line REPO N: the line the hook prints when it queues build N. The
+# hook names the box by gethostname() (`uname -n`), which works on every
+# machine; `hostname -f` fails where the name does not resolve.
+queued_line() { echo "[kiln] build $1#$2 queued (follow: ssh $(uname -n) kiln logs $1 $2 -f)"; }
 
 # runner_pids: the pids of kiln runners of the test user.
 runner_pids() { pgrep -u "$KILN_USER" -f -- "$KILN --config $KILN_CONFIG_FILE runner" || true; }
