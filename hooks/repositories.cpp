@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <system_error>
 
+#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -76,6 +77,33 @@ void adopt_git_root_owner(const fs::path& git_root, const fs::path& created_top)
     }
 }
 
+// `git` for a uid the password database knows, else `uid 1001`.
+std::string user_name(uid_t uid) {
+    struct passwd entry {};
+    struct passwd* found = nullptr;
+    std::string buffer(16384, '\0');
+    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
+        return found->pw_name;
+    }
+    return "uid " + std::to_string(uid);
+}
+
+// git refuses a repository that belongs to another user ("dubious
+// ownership"), and libgit2 says only that `safe.directory` is not set: name
+// the user who must run kiln init instead. Root may: it hands what it creates
+// to git_root's owner.
+void require_git_root_owner(const fs::path& git_root, const std::string& name) {
+    struct stat root_stat {};
+    if (::geteuid() == 0 || ::stat(git_root.c_str(), &root_stat) != 0 || root_stat.st_uid == ::geteuid()) {
+        return;
+    }
+    const std::string owner = user_name(root_stat.st_uid);
+    throw UsageError(describe("initialising repository '" + name + "'",
+                              "git_root '" + git_root.string() + "' belongs to " + owner + ", not to " +
+                                  user_name(::geteuid()) + "; run it as " + owner + ": sudo -u " + owner +
+                                  " kiln init " + name));
+}
+
 std::uint64_t directory_size(const fs::path& top) {
     std::uint64_t total = 0;
     std::error_code error;
@@ -139,6 +167,7 @@ std::string post_receive_stub(const HookTarget& target) {
 }
 
 InitResult init_repository(const fs::path& git_root, const std::string& name, const HookTarget& hook) {
+    require_git_root_owner(git_root, name);
     const fs::path repo_path = git_root / (name + ".git");
     if (fs::exists(repo_path)) {
         git::open_repository(repo_path.string());  // refuse to put a hook into something that is not a repository
