@@ -10,10 +10,12 @@ usage: sudo ./install.sh [--prefix DIR] [--registry [ADDR]] [--no-service] [--no
 
   1. apt-get installs what kiln needs to build and run (packages.txt; nothing when
      everything is installed)
-  2. builds kiln (build-install/, RelWithDebInfo) and runs its unit tests
-  3. installs it: DIR/bin/kiln (DIR: --prefix, default /usr/local)
+  2. builds kiln (in /var/cache/kiln/build, RelWithDebInfo) and runs its unit tests
+  3. installs it, stripped: DIR/bin/kiln and DIR/bin/kiln-hook (DIR: --prefix,
+     default /usr/local)
   4. creates the user 'git' (home /srv/git, a normal shell so `ssh git@box kiln ...`
-     works), /srv/git and /var/lib/kiln owned by it, /etc/kiln/secrets (0700)
+     works, subordinate uid/gid ranges so buildah and podman build images without
+     a daemon), /srv/git and /var/lib/kiln owned by it, /etc/kiln/secrets (0700)
   5. writes /etc/kiln/config.yaml from the sample when it does not exist
   6. installs the kiln-runner systemd unit and enables it, when systemd runs
 
@@ -58,16 +60,24 @@ systemd_runs() { [ -d /run/systemd/system ]; }
 
 kiln_ensure_packages build run
 
-build="$repo/build-install"
+# Outside the checkout: a build tree is over a gigabyte, and a cache (kept so
+# that a re-run after `git pull` rebuilds only what changed).
+build="${KILN_INSTALL_BUILD_DIR:-/var/cache/kiln/build}"
 step "building kiln in $build"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
 cmake --build "$build" -j"$(nproc)"
 if [ "$tests" = 1 ]; then
     step "unit tests"
-    (cd "$build" && ctest -L unit --output-on-failure -j"$(nproc)" | tail -n 3)
+    unit_log="$build/unit-tests.log"
+    if ! (cd "$build" && ctest -L unit --output-on-failure -j"$(nproc)") >"$unit_log" 2>&1; then
+        cat "$unit_log"
+        echo "install.sh: unit tests failed (log: $unit_log); nothing was installed" >&2
+        exit 2
+    fi
+    grep -E '^[0-9]+% tests passed' "$unit_log"
 fi
 step "installing into $prefix"
-cmake --install "$build" --prefix "$prefix" >/dev/null
+cmake --install "$build" --prefix "$prefix" --strip >/dev/null
 kiln="$prefix/bin/kiln"
 "$kiln" version
 
@@ -75,6 +85,18 @@ step "user git, /srv/git, /var/lib/kiln"
 if ! id git >/dev/null 2>&1; then
     useradd --system --create-home --home-dir /srv/git --shell /bin/bash --comment "kiln git repositories" git
 fi
+# useradd --system gives no subordinate ids, and without them buildah and
+# podman fail as this user ("error setting supplemental groups list").
+subid_range() { awk -F: -v u="$1" '$1 == u { found = 1 } END { exit !found }' "$2"; }
+free_subid_start() { awk -F: 'BEGIN { top = 100000 } { if ($2 + $3 > top) top = $2 + $3 } END { print top }' "$1"; }
+for kind in uid gid; do
+    file="/etc/sub$kind"
+    touch "$file"
+    if ! subid_range git "$file"; then
+        start="$(free_subid_start "$file")"
+        usermod "--add-sub${kind}s" "$start-$((start + 65535))" git
+    fi
+done
 # A locked account ('!') cannot log in even with a key when sshd runs without PAM.
 if [ "$(getent shadow git | cut -d: -f2)" = '!' ]; then
     usermod -p '*' git
@@ -140,4 +162,6 @@ fi
 echo
 echo "kiln is installed: $kiln"
 echo "next: add keys to /srv/git/.ssh/authorized_keys, then 'sudo -u git $kiln init app'"
-echo "      and push: git push git@$(hostname -f):/srv/git/app.git main"
+host="$(hostname -f 2>/dev/null || true)"
+host="${host:-$(uname -n)}"
+echo "      and push: git push git@$host:/srv/git/app.git main"
