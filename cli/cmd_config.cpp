@@ -55,7 +55,8 @@ nlohmann::json to_json(const config::Config& global) {
          {{"jobs", global.runner.jobs},
           {"timeout", global.runner.timeout.count()},
           {"log_max", global.runner.log_max},
-          {"keep_builds", global.runner.keep_builds}}},
+          {"keep_builds", global.runner.keep_builds},
+          {"path", global.runner.path}}},
         {"defaults", to_json(global.defaults, global.runner.timeout)},
     };
 }

@@ -24,6 +24,8 @@ struct RunnerConfig {
     std::chrono::seconds timeout = std::chrono::minutes(30);  ///< default build timeout
     std::uint64_t log_max = 50ULL * 1000 * 1000;     ///< bytes of log kept per build
     int keep_builds = 100;                           ///< build records kept per repo, >= 1
+    /// PATH of every build: absolute directories joined by `:`.
+    std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 };
 
 enum class Workspace { reuse, fresh };

@@ -121,6 +121,7 @@ std::string to_yaml(const Config& config) {
     out << YAML::Key << "timeout" << YAML::Value << exact_duration(config.runner.timeout);
     out << YAML::Key << "log_max" << YAML::Value << exact_size(config.runner.log_max);
     out << YAML::Key << "keep_builds" << YAML::Value << config.runner.keep_builds;
+    out << YAML::Key << "path" << YAML::Value << config.runner.path;
     out << YAML::EndMap;
     out << YAML::Key << "defaults" << YAML::Value;
     emit_repo(out, config.defaults, config.runner.timeout);

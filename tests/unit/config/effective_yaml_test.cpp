@@ -33,6 +33,7 @@ TEST_CASE("the built-in defaults print as YAML with every key", "[config]") {
           "  timeout: 30m\n"
           "  log_max: 50MB\n"
           "  keep_builds: 100\n"
+          "  path: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
           "defaults:\n"
           "  branches: [main]\n"
           "  targets: [build]\n"
