@@ -169,7 +169,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
                           start + timeout,
                           timeout,
                           worktree->dir(),
-                          build_environment(current_environment(), config, plan.repo_config, identity, secrets)};
+                          build_environment(config, plan.repo_config, identity, secrets, current_build_user())};
     std::vector<std::string> missing;
     for (const std::string& target : plan.repo_config.targets) {
         if (target.empty() || target[0] == '-') {
