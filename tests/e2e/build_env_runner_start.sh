@@ -73,6 +73,6 @@ diff -u "$T/env.1" "$T/env.2" >&2 ||
 diff -u "$T/env.2" "$T/env.3" >&2 || fail "builds #2 (kiln rebuild) and #3 (a push) saw different environments"
 
 # The exact list of names, as docs/design.md documents it (make adds its own
-# MAKEFLAGS, MAKELEVEL and MFLAGS, the shell PWD).
+# MAKEFLAGS, MAKELEVEL, MAKEOVERRIDES and MFLAGS, the shell PWD).
 sed 's/=.*//' "$envs/env.1" | sort -u | tr '\n' ' ' >"$T/names"
-assert_eq "$(cat "$T/names")" "HOME IMAGE KILN_BRANCH KILN_BUILD KILN_REF KILN_REPO KILN_SHA KILN_STEP_ID LANG LOGNAME MAKEFLAGS MAKELEVEL MFLAGS PATH PWD REGISTRY SHELL USER " "variable names"
+assert_eq "$(cat "$T/names")" "HOME IMAGE KILN_BRANCH KILN_BUILD KILN_REF KILN_REPO KILN_SHA KILN_STEP_ID LANG LOGNAME MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS PATH PWD REGISTRY SHELL USER " "variable names"
