@@ -36,9 +36,9 @@ std::string land_image(const config::Config& config, const config::ImageConfig& 
     if (image.archive.empty()) {
         const std::optional<std::string> digest = client.manifest_digest(target.name, target.tag);
         if (!digest) {
-            throw RegistryError("no image " + target.str() +
-                                " in the registry: the Makefile did not push $IMAGE, and .kiln.yml sets no "
-                                "image.archive");
+            throw RegistryError("the Makefile did not push " + target.str() +
+                                " ($IMAGE), and .kiln.yml sets no image.archive; if the Makefile pushes a name "
+                                "of its own (a fixed name, or 'override IMAGE'), make it push $(IMAGE)");
         }
         return *digest;
     }
