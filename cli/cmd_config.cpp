@@ -26,7 +26,7 @@ nlohmann::json to_json(const config::RepoConfig& repo, std::chrono::seconds runn
         {"timeout", repo.timeout.value_or(runner_timeout).count()},
         {"workspace", repo.workspace == config::Workspace::reuse ? "reuse" : "fresh"},
         {"env", repo.env},
-        {"image", nullptr},
+        {"image", repo.no_image ? nlohmann::json(false) : nlohmann::json(nullptr)},
         {"notify", nlohmann::json::array()},
     };
     if (repo.image) {

@@ -37,8 +37,10 @@ void emit_repo(YAML::Emitter& out, const RepoConfig& config, std::chrono::second
     }
     out << YAML::EndMap;
     out << YAML::Key << "image" << YAML::Value;
-    if (!config.image) {
-        out << YAML::Null << YAML::Comment("no image");
+    if (config.no_image) {
+        out << false << YAML::Comment("no image: kiln does not look for $IMAGE");
+    } else if (!config.image) {
+        out << YAML::Null << YAML::Comment("none promised: kiln records $IMAGE if the build pushed it");
     } else {
         out << YAML::BeginMap;
         out << YAML::Key << "name" << YAML::Value << config.image->name;
