@@ -26,7 +26,7 @@ nlohmann::json to_json(const config::RepoConfig& repo, std::chrono::seconds runn
         {"timeout", repo.timeout.value_or(runner_timeout).count()},
         {"workspace", repo.workspace == config::Workspace::reuse ? "reuse" : "fresh"},
         {"env", repo.env},
-        {"image", nullptr},
+        {"image", repo.no_image ? nlohmann::json(false) : nlohmann::json(nullptr)},
         {"notify", nlohmann::json::array()},
     };
     if (repo.image) {
@@ -55,7 +55,8 @@ nlohmann::json to_json(const config::Config& global) {
          {{"jobs", global.runner.jobs},
           {"timeout", global.runner.timeout.count()},
           {"log_max", global.runner.log_max},
-          {"keep_builds", global.runner.keep_builds}}},
+          {"keep_builds", global.runner.keep_builds},
+          {"path", global.runner.path}}},
         {"defaults", to_json(global.defaults, global.runner.timeout)},
     };
 }

@@ -24,6 +24,8 @@ struct RunnerConfig {
     std::chrono::seconds timeout = std::chrono::minutes(30);  ///< default build timeout
     std::uint64_t log_max = 50ULL * 1000 * 1000;     ///< bytes of log kept per build
     int keep_builds = 100;                           ///< build records kept per repo, >= 1
+    /// PATH of every build: absolute directories joined by `:`.
+    std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 };
 
 enum class Workspace { reuse, fresh };
@@ -47,7 +49,11 @@ struct RepoConfig {
     std::optional<std::chrono::seconds> timeout;     ///< unset: runner.timeout
     Workspace workspace = Workspace::reuse;
     std::map<std::string, std::string> env;
-    std::optional<ImageConfig> image;                ///< unset: the build makes no image
+    /// The image the build promises (`image:`): a missing one fails the build.
+    /// Unset, kiln still records $IMAGE when the build pushed it (see no_image).
+    std::optional<ImageConfig> image;
+    /// `image: false`: the build makes no image, and kiln does not look for one.
+    bool no_image = false;
     std::vector<NotifyConfig> notify;
 };
 
@@ -76,7 +82,9 @@ Config parse_config(const std::string& text, const std::filesystem::path& source
 
 /// Parses a `.kiln.yml` from `text` on top of `defaults`: keys it sets replace
 /// the default, keys it leaves out keep it; the mappings `env` and `image` merge
-/// key by key (`image: null` turns the image off). Throws ConfigError.
+/// key by key (`image: null` takes back an image set in the defaults, `image:
+/// false` says there is none to look for, `image: true` promises one with
+/// every default). Throws ConfigError.
 RepoConfig parse_repo_config(const std::string& text, const std::string& source, const RepoConfig& defaults);
 
 /// True when `branch` (e.g. `release/1.2`) matches one of `config.branches`

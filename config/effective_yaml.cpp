@@ -37,8 +37,10 @@ void emit_repo(YAML::Emitter& out, const RepoConfig& config, std::chrono::second
     }
     out << YAML::EndMap;
     out << YAML::Key << "image" << YAML::Value;
-    if (!config.image) {
-        out << YAML::Null << YAML::Comment("no image");
+    if (config.no_image) {
+        out << false << YAML::Comment("no image: kiln does not look for $IMAGE");
+    } else if (!config.image) {
+        out << YAML::Null << YAML::Comment("none promised: kiln records $IMAGE if the build pushed it");
     } else {
         out << YAML::BeginMap;
         out << YAML::Key << "name" << YAML::Value << config.image->name;
@@ -121,6 +123,7 @@ std::string to_yaml(const Config& config) {
     out << YAML::Key << "timeout" << YAML::Value << exact_duration(config.runner.timeout);
     out << YAML::Key << "log_max" << YAML::Value << exact_size(config.runner.log_max);
     out << YAML::Key << "keep_builds" << YAML::Value << config.runner.keep_builds;
+    out << YAML::Key << "path" << YAML::Value << config.runner.path;
     out << YAML::EndMap;
     out << YAML::Key << "defaults" << YAML::Value;
     emit_repo(out, config.defaults, config.runner.timeout);

@@ -54,6 +54,8 @@ void read_runner(YamlReader& reader, const Field& field, RunnerConfig& runner) {
         {"log_max", [&](const Field& value) { runner.log_max = reader.size(value).value_or(runner.log_max); }},
         {"keep_builds",
          [&](const Field& value) { runner.keep_builds = reader.integer(value, 1).value_or(runner.keep_builds); }},
+        {"path",
+         [&](const Field& value) { runner.path = reader.checked_string(value, search_path_problem).value_or(runner.path); }},
     });
 }
 

@@ -45,12 +45,22 @@ std::optional<std::string> archive_or_empty_problem(const std::string& path) {
     return path.empty() ? std::nullopt : archive_path_problem(path);
 }
 
-void read_image(YamlReader& reader, const Field& field, std::optional<ImageConfig>& image) {
-    if (field.value.IsNull()) {
+// A plain (unquoted) `true` or `false`; `image: "false"` names an image.
+bool is_plain(const YAML::Node& node, const char* text) {
+    return node.IsScalar() && node.Tag() == "?" && node.Scalar() == text;
+}
+
+void read_image(YamlReader& reader, const Field& field, std::optional<ImageConfig>& image, bool& no_image) {
+    no_image = is_plain(field.value, "false");
+    if (field.value.IsNull() || no_image) {
         image.reset();
         return;
     }
     ImageConfig result = image.value_or(ImageConfig{});
+    if (is_plain(field.value, "true")) {
+        image = result;
+        return;
+    }
     if (field.value.IsScalar()) {  // `image: app` is short for `image: {name: app}`
         if (const std::optional<std::string> name = reader.checked_string(field, image_name_problem)) {
             result.name = *name;
@@ -158,7 +168,7 @@ RepoConfig read_repo_keys(YamlReader& reader, const Field& field, const RepoConf
                  }
              }},
             {"env", [&](const Field& value) { read_env(reader, value, config.env); }},
-            {"image", [&](const Field& value) { read_image(reader, value, config.image); }},
+            {"image", [&](const Field& value) { read_image(reader, value, config.image, config.no_image); }},
             {"notify", [&](const Field& value) { read_notify(reader, value, config.notify); }},
         },
         hints);

@@ -1,5 +1,6 @@
 #include "config/value_checks.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <regex>
 
@@ -90,6 +91,28 @@ std::optional<std::string> env_name_problem(const std::string& name) {
         return quoted(name) + " is set by kiln for every build and cannot be overridden";
     }
     return std::nullopt;
+}
+
+std::optional<std::string> search_path_problem(const std::string& path) {
+    static const std::string kExpected = "expected absolute directories joined by ':'";
+    if (path.empty()) {
+        return kExpected + ", got an empty string";
+    }
+    std::size_t start = 0;
+    while (true) {
+        const std::size_t end = std::min(path.find(':', start), path.size());
+        const std::string entry = path.substr(start, end - start);
+        if (entry.empty()) {
+            return kExpected + ", got an empty entry in " + quoted(path) + " (it would search the worktree)";
+        }
+        if (entry.front() != '/') {
+            return kExpected + ", got " + quoted(entry) + " in " + quoted(path);
+        }
+        if (end == path.size()) {
+            return std::nullopt;
+        }
+        start = end + 1;
+    }
 }
 
 std::optional<std::string> make_target_problem(const std::string& target) {

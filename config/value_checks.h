@@ -28,6 +28,10 @@ std::optional<std::string> registry_url_problem(const std::string& url);
 /// and none of the names kiln itself sets (KILN_*, REGISTRY, IMAGE).
 std::optional<std::string> env_name_problem(const std::string& name);
 
+/// A PATH: absolute directories joined by `:`, none of them empty (an empty
+/// entry means the current directory, the worktree).
+std::optional<std::string> search_path_problem(const std::string& path);
+
 /// A make target: not empty, no whitespace, no `=` (a variable assignment) and
 /// no leading `-` (an option).
 std::optional<std::string> make_target_problem(const std::string& target);

@@ -2,56 +2,33 @@
 
 #include <algorithm>
 #include <cctype>
-#include <initializer_list>
+#include <cerrno>
 #include <string_view>
+#include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
 
-extern char** environ;
-
 namespace kiln::runner {
-namespace {
 
-constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-void copy_if_set(const Environment& from, Environment& to, std::initializer_list<const char*> names) {
-    for (const char* name : names) {
-        if (const auto found = from.find(name); found != from.end()) {
-            to[name] = found->second;
-        }
-    }
-}
-
-/// HOME, USER and LOGNAME of the runner's user, for a runner started without
-/// them (systemd services without User= have no USER).
-void fill_from_passwd(Environment& env) {
-    if (env.count("HOME") != 0 && env.count("USER") != 0 && env.count("LOGNAME") != 0) {
-        return;
-    }
+BuildUser current_build_user() {
+    BuildUser user;
     passwd entry{};
     passwd* found = nullptr;
-    std::string buffer(16384, '\0');
-    if (::getpwuid_r(::getuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-        return;
+    std::vector<char> buffer(16384);
+    int rc = 0;
+    while ((rc = ::getpwuid_r(::geteuid(), &entry, buffer.data(), buffer.size(), &found)) == ERANGE) {
+        buffer.resize(buffer.size() * 2);
     }
-    env.try_emplace("HOME", found->pw_dir);
-    env.try_emplace("USER", found->pw_name);
-    env.try_emplace("LOGNAME", found->pw_name);
-}
-
-}  // namespace
-
-Environment current_environment() {
-    Environment env;
-    for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) {
-        const std::string_view text(*entry);
-        const auto equals = text.find('=');
-        if (equals != std::string_view::npos && equals > 0) {
-            env.emplace(std::string(text.substr(0, equals)), std::string(text.substr(equals + 1)));
-        }
+    if (rc != 0 || found == nullptr) {
+        return user;
     }
-    return env;
+    user.name = found->pw_name;
+    user.home = found->pw_dir;
+    if (found->pw_shell != nullptr && *found->pw_shell != '\0') {
+        user.shell = found->pw_shell;
+    }
+    return user;
 }
 
 std::string registry_host(const std::string& registry_url) {
@@ -75,15 +52,15 @@ std::string image_name(const std::string& repo, const config::RepoConfig& repo_c
     return name;
 }
 
-Environment build_environment(const Environment& runner_env, const config::Config& config,
-                              const config::RepoConfig& repo_config, const BuildIdentity& build,
-                              const std::map<std::string, std::string>& secrets) {
-    Environment env;
-    copy_if_set(runner_env, env, {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "LANG", "TZ", "TMPDIR"});
-    env.try_emplace("PATH", kDefaultPath);
-    env.try_emplace("SHELL", "/bin/sh");
-    env.try_emplace("LANG", "C.UTF-8");
-    fill_from_passwd(env);
+Environment build_environment(const config::Config& config, const config::RepoConfig& repo_config,
+                              const BuildIdentity& build, const std::map<std::string, std::string>& secrets,
+                              const BuildUser& user) {
+    Environment env{{"PATH", config.runner.path}, {"SHELL", user.shell}, {"LANG", "C.UTF-8"}};
+    if (!user.name.empty()) {
+        env["HOME"] = user.home;
+        env["USER"] = user.name;
+        env["LOGNAME"] = user.name;
+    }
 
     for (const auto& [key, value] : repo_config.env) {
         env[key] = value;

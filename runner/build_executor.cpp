@@ -1,6 +1,7 @@
 #include "runner/build_executor.h"
 
 #include <cstdio>
+#include <initializer_list>
 #include <system_error>
 #include <variant>
 #include <vector>
@@ -76,12 +77,27 @@ std::optional<BuildOutcome> stopped(const Context& context, const ProcessResult&
     return std::nullopt;
 }
 
+/// `make [OPTIONS] IMAGE=... REGISTRY=... TARGET`: make's command-line
+/// variables win over the Makefile's own assignments (a plain post-receive
+/// Makefile sets `IMAGE = localhost:5000/app:latest`), so the image goes where
+/// kiln looks for it.
+std::vector<std::string> make_argv(const Context& context, const std::vector<std::string>& options,
+                                   const std::string& target) {
+    std::vector<std::string> argv{"make"};
+    argv.insert(argv.end(), options.begin(), options.end());
+    for (const char* name : {"IMAGE", "REGISTRY"}) {
+        argv.push_back(std::string(name) + "=" + context.env.at(name));
+    }
+    argv.push_back(target);
+    return argv;
+}
+
 enum class Probe { exists, missing };
 
 /// Asks make whether the Makefile can make `target`, without running recipes.
 /// Returns the outcome instead when the build was stopped meanwhile.
 std::variant<Probe, BuildOutcome> probe_target(const Context& context, const std::string& target) {
-    ProcessSpec spec{{"make", "-q", target}, context.dir, context.env};
+    ProcessSpec spec{make_argv(context, {"-q"}, target), context.dir, context.env};
     spec.env["LC_ALL"] = "C";  // the message below is translated otherwise
     std::string output;
     RunOptions options = run_options(context);
@@ -104,7 +120,7 @@ std::optional<BuildOutcome> make(const Context& context, const std::string& targ
     RunOptions options = run_options(context);
     options.on_output = [&context](std::string_view chunk) { context.log.output(chunk); };
     options.on_quiet = [&context] { context.log.flush_partial(); };
-    const ProcessResult result = run_process({{"make", target}, context.dir, context.env}, options);
+    const ProcessResult result = run_process({make_argv(context, {}, target), context.dir, context.env}, options);
     context.log.finish_output();
     if (result.leftovers > 0) {
         context.log.kiln("stopped " + std::to_string(result.leftovers) + " process" +
@@ -169,7 +185,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
                           start + timeout,
                           timeout,
                           worktree->dir(),
-                          build_environment(current_environment(), config, plan.repo_config, identity, secrets)};
+                          build_environment(config, plan.repo_config, identity, secrets, current_build_user())};
     std::vector<std::string> missing;
     for (const std::string& target : plan.repo_config.targets) {
         if (target.empty() || target[0] == '-') {

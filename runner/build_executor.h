@@ -51,6 +51,8 @@ struct BuildPlan {
 /// phase, with its duration) to `log`:
 ///  - checks out plan.sha (reusable slot or fresh folder, per workspace);
 ///  - no GNUmakefile, makefile or Makefile: skipped, `no Makefile in <sha7>`;
+///  - make always gets IMAGE and REGISTRY on its command line as well as in
+///    its environment, so they win over the Makefile's own assignments;
 ///  - for each target: when the Makefile has no rule for it (asked with
 ///    `make -q TARGET`, which runs no recipe except `+` lines, $(MAKE) ones
 ///    and rules that remake included makefiles, which the real run would run

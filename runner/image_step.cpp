@@ -14,6 +14,9 @@
 namespace kiln::runner {
 namespace {
 
+// The tag an image nobody promised gets, as `image: {}` would give it.
+constexpr const char* kPushedImageTag = "latest";
+
 // A `{branch}` tag cannot be made for a build without a branch (a rebuild of
 // a bare sha): nothing, so the step skips it.
 std::optional<std::string> tag_for_build(const std::string& tag, const std::string& branch) {
@@ -36,9 +39,9 @@ std::string land_image(const config::Config& config, const config::ImageConfig& 
     if (image.archive.empty()) {
         const std::optional<std::string> digest = client.manifest_digest(target.name, target.tag);
         if (!digest) {
-            throw RegistryError("no image " + target.str() +
-                                " in the registry: the Makefile did not push $IMAGE, and .kiln.yml sets no "
-                                "image.archive");
+            throw RegistryError("the Makefile did not push " + target.str() +
+                                " ($IMAGE), and .kiln.yml sets no image.archive; if the Makefile pushes a name "
+                                "of its own (a fixed name, or 'override IMAGE'), make it push $(IMAGE)");
         }
         return *digest;
     }
@@ -57,16 +60,52 @@ std::string land_image(const config::Config& config, const config::ImageConfig& 
     return result.digest;
 }
 
+// No `image:` in .kiln.yml: the build promised nothing, yet a Makefile written
+// for a plain post-receive hook pushes $IMAGE all the same. What it pushed is
+// recorded and tagged like a promised image; what it did not push, or a
+// registry that cannot say, leaves the build a success without an image.
+ImageOutcome record_pushed_image(const registry::ClientOptions& options, const registry::Reference& target,
+                                 BuildLog& log) {
+    ImageOutcome outcome;
+    outcome.ok = true;
+    // A build that promised no image must not wait out retries of a registry
+    // that is down: one question, one answer.
+    registry::ClientOptions probe = options;
+    probe.retries = 0;
+    try {
+        registry::Client probe_client(probe);
+        const std::optional<std::string> digest = probe_client.manifest_digest(target.name, target.tag);
+        if (!digest) {
+            return outcome;
+        }
+        outcome.image = target.str();
+        outcome.digest = *digest;
+    } catch (const Error& error) {
+        log.kiln(std::string("no image recorded: ") + error.what());
+        return outcome;
+    }
+    try {
+        registry::Client client(options);
+        registry::tag_image(client, target, kPushedImageTag);
+        log.kiln("tagged " + target.host + "/" + target.name + ":" + kPushedImageTag);
+    } catch (const Error& error) {
+        log.kiln("image " + outcome.image + " " + outcome.digest + " not tagged " + kPushedImageTag + ": " +
+                 error.what());
+        return outcome;
+    }
+    log.kiln("image " + outcome.image + " " + outcome.digest);
+    return outcome;
+}
+
 }  // namespace
 
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
                            const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log) {
     ImageOutcome outcome;
-    if (!repo_config.image) {
+    if (repo_config.no_image) {
         outcome.ok = true;
         return outcome;
     }
-    const config::ImageConfig& image = *repo_config.image;
     const std::string host = registry_host(config.registry.url);
     const std::string name = image_name(build.repo, repo_config);
     registry::Reference target;
@@ -78,6 +117,10 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
     options.url = config.registry.url;
     options.username = config.registry.username;
     options.password = config.registry.password;
+    if (!repo_config.image) {
+        return record_pushed_image(options, target, log);
+    }
+    const config::ImageConfig& image = *repo_config.image;
     try {
         registry::Client client(options);
         outcome.digest = land_image(config, image, options, client, target, worktree, log);

@@ -2,7 +2,8 @@
 
 // After a successful make: the image the build promised (`image:` in
 // .kiln.yml) lands in the registry under the build's sha, gets its other tags,
-// and older build tags are pruned.
+// and older build tags are pruned; an image the build pushed without
+// promising it is recorded and tagged `latest`.
 
 #include <filesystem>
 #include <string>
@@ -21,7 +22,11 @@ struct ImageOutcome {
     std::string reason;  ///< why not ok: the build is then `failed` with it
 };
 
-/// Makes sure `REGISTRY/<image name>:<sha>` exists: pushes `image.archive`
+/// With `image: false`: nothing. Without `image:`: when the build pushed
+/// `REGISTRY/<repo name>:<sha>` ($IMAGE), records it and tags it `latest`;
+/// whatever the registry says, the outcome is ok (a failure to ask or to tag
+/// is one `[kiln]` line). With `image:`:
+/// makes sure `REGISTRY/<image name>:<sha>` exists: pushes `image.archive`
 /// from `worktree` when set, else checks that the Makefile pushed $IMAGE.
 /// Then adds `image.tags` (`{branch}` made tag-safe) by manifest copy and,
 /// with `image.keep`, deletes images only older build tags name (this

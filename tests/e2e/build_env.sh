@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# The build's environment: none of the hook's GIT_* variables (GIT_DIR above
-# all), and the documented KILN_* ones.
+# The build's environment: PATH from runner.path, the build user's HOME,
+# USER, LOGNAME and SHELL, LANG=C.UTF-8, defaults.env, the documented KILN_*
+# variables; none of the hook's GIT_* variables (GIT_DIR above all).
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
+write_config "runner:" "  path: /opt/kiln-tools/bin:/usr/bin:/bin" "defaults:" "  env: {TZ: Europe/Berlin}"
 
-commit_file Makefile $'build:\n\t@echo "git vars: $$(env | grep -c ^GIT_ || true)"\n\t@echo "GIT_DIR=$${GIT_DIR-unset}"\n\t@echo "KILN: $$KILN_REPO $$KILN_BRANCH $$KILN_REF $$KILN_BUILD $$KILN_SHA"'
+commit_file Makefile $'build:\n\t@echo "git vars: $$(env | grep -c ^GIT_ || true)"\n\t@echo "GIT_DIR=$${GIT_DIR-unset}"\n\t@echo "KILN: $$KILN_REPO $$KILN_BRANCH $$KILN_REF $$KILN_BUILD $$KILN_SHA"\n\t@echo "PATH=$$PATH"\n\t@echo "user: $$HOME $$USER $$LOGNAME $$SHELL"\n\t@echo "LANG=$$LANG TZ=$$TZ TMPDIR=$${TMPDIR-unset}"\n\t@echo "images: $$REGISTRY $$IMAGE"'
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 log="$STATE_DIR/builds/app/1/log"
@@ -13,3 +15,7 @@ assert_eq "$(build_field app 1 status)" success "status"
 assert_file_line "$log" "git vars: 0"
 assert_file_line "$log" "GIT_DIR=unset"
 assert_file_line "$log" "KILN: app main refs/heads/main 1 $sha"
+assert_file_line "$log" "PATH=/opt/kiln-tools/bin:/usr/bin:/bin"
+assert_file_line "$log" "user: $USER_HOME $KILN_USER $KILN_USER /bin/bash"
+assert_file_line "$log" "LANG=C.UTF-8 TZ=Europe/Berlin TMPDIR=unset"
+assert_file_line "$log" "images: 127.0.0.1:5000 127.0.0.1:5000/app:$sha"

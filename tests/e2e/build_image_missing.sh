@@ -10,7 +10,7 @@ commit_file Makefile $'build:\n\t@echo built, pushed nothing'
 write_kiln_yml 'image: {tags: [latest]}'
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
-reason="no image $REGISTRY_HOST/app:$sha in the registry: the Makefile did not push \$IMAGE, and .kiln.yml sets no image.archive"
+reason="the Makefile did not push $REGISTRY_HOST/app:$sha (\$IMAGE), and .kiln.yml sets no image.archive; if the Makefile pushes a name of its own (a fixed name, or 'override IMAGE'), make it push \$(IMAGE)"
 
 last="$(last_remote_lines 1)"
 [[ "$last" == "[kiln] app#1 failed in "*": $reason" ]] || fail "last line of the push: '$last'"

@@ -33,13 +33,14 @@ TEST_CASE("the built-in defaults print as YAML with every key", "[config]") {
           "  timeout: 30m\n"
           "  log_max: 50MB\n"
           "  keep_builds: 100\n"
+          "  path: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
           "defaults:\n"
           "  branches: [main]\n"
           "  targets: [build]\n"
           "  timeout: 30m  # runner.timeout\n"
           "  workspace: reuse\n"
           "  env: {}\n"
-          "  image: ~  # no image\n"
+          "  image: ~  # none promised: kiln records $IMAGE if the build pushed it\n"
           "  notify: []\n");
 }
 
@@ -99,4 +100,14 @@ TEST_CASE("an image with the default name and no archive prints and reads back",
     CHECK(again.defaults.image->name.empty());
     CHECK(again.defaults.image->archive.empty());
     CHECK(again.defaults.image->tags == std::vector<std::string>{"latest"});
+}
+
+TEST_CASE("image: false prints and reads back", "[config]") {
+    kiln::config::RepoConfig config;
+    config.no_image = true;
+    const std::string printed = kiln::config::to_yaml(config, 30min);
+    CHECK(printed.find("image: false  # no image: kiln does not look for $IMAGE\n") != std::string::npos);
+    const kiln::config::RepoConfig again = kiln::config::parse_repo_config(printed, ".kiln.yml", {});
+    CHECK(again.no_image);
+    CHECK_FALSE(again.image);
 }

@@ -21,6 +21,7 @@ TEST_CASE("an empty global config gives the built-in defaults", "[config]") {
         CHECK(config.runner.timeout == 30min);
         CHECK(config.runner.log_max == 50'000'000u);
         CHECK(config.runner.keep_builds == 100);
+        CHECK(config.runner.path == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
         CHECK(config.defaults.branches == std::vector<std::string>{"main"});
         CHECK(config.defaults.targets == std::vector<std::string>{"build"});
         CHECK_FALSE(config.defaults.image);
@@ -46,6 +47,7 @@ runner:
   timeout: 1h30m
   log_max: 10MiB
   keep_builds: 7
+  path: /opt/tools/bin:/usr/bin:/bin
 defaults:
   branches: ["main", "release/*"]
   targets: [test, build]
@@ -66,6 +68,7 @@ defaults:
     CHECK(config.runner.timeout == 90min);
     CHECK(config.runner.log_max == 10u * 1024 * 1024);
     CHECK(config.runner.keep_builds == 7);
+    CHECK(config.runner.path == "/opt/tools/bin:/usr/bin:/bin");
     CHECK(config.defaults.branches == std::vector<std::string>{"main", "release/*"});
     CHECK(config.defaults.targets == std::vector<std::string>{"test", "build"});
     CHECK(config.defaults.timeout == 20min);
@@ -139,6 +142,15 @@ TEST_CASE("global config errors name file, line and column", "[config]") {
         CHECK(error_of("registry:\n  url: 127.0.0.1:5000\n") ==
               "kiln.yaml:2:8: registry.url: expected http://HOST[:PORT] or https://HOST[:PORT] without a path, "
               "got '127.0.0.1:5000'");
+        CHECK(error_of("runner:\n  path: bin:/usr/bin\n") ==
+              "kiln.yaml:2:9: runner.path: expected absolute directories joined by ':', got 'bin' in 'bin:/usr/bin'");
+        CHECK(error_of("runner:\n  path: /usr/bin::/bin\n") ==
+              "kiln.yaml:2:9: runner.path: expected absolute directories joined by ':', got an empty entry in "
+              "'/usr/bin::/bin' (it would search the worktree)");
+        CHECK(error_of("runner:\n  path: ''\n") ==
+              "kiln.yaml:2:9: runner.path: expected absolute directories joined by ':', got an empty string");
+        CHECK(error_of("runner:\n  path: [/usr/bin]\n") ==
+              "kiln.yaml:2:9: runner.path: expected a string, got a list");
         CHECK(error_of("state_dir: ''\n") == "kiln.yaml:1:12: state_dir: expected a path, got an empty string");
         CHECK(error_of("registry:\n  username: me\n") ==
               "kiln.yaml:2:13: registry.username: registry.username and registry.password go together: set both "

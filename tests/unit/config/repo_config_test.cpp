@@ -125,9 +125,41 @@ TEST_CASE(".kiln.yml merges onto the global defaults", "[config]") {
         CHECK(config.image->tags == std::vector<std::string>{"stable"});
         CHECK(config.image->keep == 20);
     }
-    SECTION("image: null turns the default image off") {
-        CHECK_FALSE(parse_repo_config("image: null\n", ".kiln.yml", defaults).image);
-        CHECK_FALSE(parse_repo_config("image:\n", ".kiln.yml", defaults).image);
+    SECTION("image: null takes back the default image, and kiln looks for $IMAGE again") {
+        for (const std::string text : {"image: null\n", "image:\n"}) {
+            const RepoConfig config = parse_repo_config(text, ".kiln.yml", defaults);
+            CHECK_FALSE(config.image);
+            CHECK_FALSE(config.no_image);
+        }
+    }
+    SECTION("image: false says there is no image to look for") {
+        const RepoConfig config = parse_repo_config("image: false\n", ".kiln.yml", defaults);
+        CHECK_FALSE(config.image);
+        CHECK(config.no_image);
+    }
+    SECTION("an image in .kiln.yml overrides image: false in the defaults") {
+        RepoConfig none;
+        none.no_image = true;
+        const RepoConfig config = parse_repo_config("image: {name: web}\n", ".kiln.yml", none);
+        REQUIRE(config.image);
+        CHECK(config.image->name == "web");
+        CHECK_FALSE(config.no_image);
+        CHECK_FALSE(parse_repo_config("image: null\n", ".kiln.yml", none).no_image);
+        CHECK(parse_repo_config("targets: [all]\n", ".kiln.yml", none).no_image);
+    }
+    SECTION("image: true promises the image with the default settings") {
+        const RepoConfig config = parse_repo_config("image: true\n", ".kiln.yml", RepoConfig{});
+        REQUIRE(config.image);
+        CHECK(config.image->name.empty());
+        CHECK(config.image->tags == std::vector<std::string>{"latest"});
+        CHECK(parse_repo_config("image: true\n", ".kiln.yml", defaults).image->keep == 20);
+    }
+    SECTION("a quoted \"false\" or \"true\" is an image name") {
+        const RepoConfig config = parse_repo_config("image: \"false\"\n", ".kiln.yml", RepoConfig{});
+        REQUIRE(config.image);
+        CHECK(config.image->name == "false");
+        CHECK_FALSE(config.no_image);
+        CHECK(parse_repo_config("image: 'true'\n", ".kiln.yml", RepoConfig{}).image->name == "true");
     }
     SECTION("an image in .kiln.yml without one in the defaults starts from the built-in image settings") {
         const RepoConfig config = parse_repo_config("image: {keep: 3}\n", ".kiln.yml", RepoConfig{});

@@ -105,6 +105,22 @@ TEST_CASE("execute_build runs make build in the worktree with the build's variab
     CHECK(fixture.log(7).find("[kiln] make build done in ") != std::string::npos);
 }
 
+TEST_CASE("IMAGE and REGISTRY win over the Makefile's own assignments, in the probe too", "[executor][git]") {
+    Fixture fixture;
+    // A Makefile written for a plain post-receive hook. The rule exists only
+    // when kiln's IMAGE wins, so a probe without it would skip the build.
+    const std::string sha = fixture.repo.commit(
+        "main", {{"Makefile", "IMAGE = localhost:5000/app:latest\nREGISTRY = localhost:5000\n"
+                              "ifneq ($(IMAGE),localhost:5000/app:latest)\n"
+                              "build:\n\t@echo make: $(IMAGE) $(REGISTRY)\n\t@echo env: $$IMAGE $$REGISTRY\n"
+                              "endif\n"}});
+    const BuildOutcome outcome = fixture.run(fixture.plan(sha));
+    CHECK(outcome.status == BuildStatus::success);
+    CHECK(without_times(fixture.log()) == "[kiln] $ make build\n"
+                                          "make: 127.0.0.1:5000/app:" + sha + " 127.0.0.1:5000\n"
+                                          "env: 127.0.0.1:5000/app:" + sha + " 127.0.0.1:5000\n");
+}
+
 TEST_CASE("a failing target fails the build with make's exit code and stops the rest", "[executor][git]") {
     Fixture fixture;
     const std::string sha = fixture.repo.commit("main", {{"Makefile", "test:\n\t@echo testing\nbuild:\n\t@echo oops; exit 3\n"
