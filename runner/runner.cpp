@@ -21,7 +21,6 @@
 #include "common/posix.h"
 #include "runner/cancel.h"
 #include "runner/notifications.h"
-#include "runner/process.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
 #include "runner/runner_lock.h"
@@ -97,7 +96,6 @@ public:
                      layout_.root().string(), options_.once);
         for (;;) {
             reap_finished();
-            reap_orphans();
             bool queue_empty = true;
             if (!stopping_) {
                 try {
@@ -350,9 +348,6 @@ int run_runner(const config::Config& config, const RunnerOptions& options, const
         spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.label(),
                      recovered.requeued.label(), recovered.requeued.trigger);
     }
-    // Orphans of a build (`sleep 1000 &`) must come to us, not to init, so
-    // the executor can find and kill them.
-    become_subreaper();
     Daemon daemon(config, options, job_runner);
     return daemon.run();
 }
