@@ -24,6 +24,7 @@
 #include "runner/recovery.h"
 #include "runner/retention.h"
 #include "runner/runner_lock.h"
+#include "runner/stop_abandoned.h"
 
 namespace kiln::runner {
 namespace {
@@ -344,6 +345,9 @@ int run_runner(const config::Config& config, const RunnerOptions& options, const
         spdlog::debug("event=not_started why=\"another runner holds {}\"", layout.runner_lock().string());
         return kExitOk;
     }
+    // A dead runner's steps must be gone before recovery queues their
+    // retries into the same worktree slots.
+    stop_abandoned_builds(layout);
     for (const RecoveredBuild& recovered : recover_builds(layout)) {
         spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.label(),
                      recovered.requeued.label(), recovered.requeued.trigger);
