@@ -10,6 +10,7 @@
 #include "common/error.h"
 #include "common/names.h"
 #include "common/units.h"
+#include "runner/build_liveness.h"
 #include "runner/build_record.h"
 
 namespace kiln::cli {
@@ -38,7 +39,7 @@ std::vector<runner::BuildRecord> newest_builds(const runner::StateLayout& layout
         for (auto it = numbers.rbegin(); it != numbers.rend() && taken < limit; ++it) {
             try {
                 if (std::optional<runner::BuildRecord> record = runner::find_record(layout, repo, *it)) {
-                    records.push_back(std::move(*record));
+                    records.push_back(runner::displayed_record(layout, std::move(*record)));
                     ++taken;
                 }
             } catch (const StateError& error) {
@@ -68,7 +69,7 @@ Handler define_builds(CLI::App& command) {
     command.add_option("-n,--limit", *limit, "How many builds to list (default 20)")->check(CLI::PositiveNumber);
     command.add_flag("--json", *json, "Print JSON: an array of build records, as build.json holds them");
     command.footer("Newest first. STATUS is one of queued, running, success, failed, timeout, cancelled, skipped,\n"
-                   "superseded, interrupted.");
+                   "superseded, interrupted. A build recorded running that no live runner runs shows interrupted.");
     return [repo, limit, json](Context& context) {
         const runner::StateLayout layout(context.config().state_dir);
         const std::vector<std::string> repos =

@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "common/units.h"
+#include "runner/build_liveness.h"
 
 namespace kiln::cli {
 namespace {
@@ -30,7 +31,7 @@ Handler define_show(CLI::App& command) {
     command.add_flag("--json", *json, "Print build.json's fields as JSON, plus 'log' (the log file's path)");
     return [repo, which, json](Context& context) {
         const runner::StateLayout layout(context.config().state_dir);
-        const runner::BuildRecord record = select_build(layout, *repo, *which);
+        const runner::BuildRecord record = runner::displayed_record(layout, select_build(layout, *repo, *which));
         const std::string log = layout.log_file(record.repo, record.number).string();
         if (*json) {
             nlohmann::json value = runner::to_json(record);

@@ -68,5 +68,7 @@ Handler define_logs(CLI::App& command);
 Handler define_rebuild(CLI::App& command);
 Handler define_cancel(CLI::App& command);
 Handler define_watch(CLI::App& command);
+/// `build-leader`: internal, the runner starts it for each build step.
+Handler define_build_leader(CLI::App& command);
 
 }  // namespace kiln::cli

@@ -1,4 +1,5 @@
 #include "cli/command.h"
+#include "runner/step_leader.h"
 
 namespace kiln::cli {
 
@@ -18,6 +19,8 @@ const std::vector<CommandSpec>& command_table() {
         {"cancel", "Cancel a queued or running build", define_cancel},
         {"hook", "Git hooks kiln installs (post-receive: queue and stream the pushed builds)", define_hook},
         {"version", "Print kiln's version", define_version},
+        {runner::kLeaderCommand, "(internal) Lead one build step for the runner, so none of its processes outlives it",
+         define_build_leader},
     };
     return kCommands;
 }

@@ -60,6 +60,8 @@ RunOptions run_options(const Context& context) {
     options.deadline = context.deadline;
     options.cancel_requested = context.cancel_requested;
     options.grace = context.plan.kill_grace;
+    options.leader_file = context.plan.leader_file;
+    options.leader_program = context.plan.leader_program;
     return options;
 }
 

@@ -39,6 +39,11 @@ struct BuildPlan {
     int slot = 0;
     /// Between SIGTERM and SIGKILL when the build is stopped.
     std::chrono::milliseconds kill_grace{10000};
+    /// Where each step's leader is recorded while it runs (StateLayout::leader_file),
+    /// so a runner that starts after this one died can stop what it left. Empty: not kept.
+    std::filesystem::path leader_file;
+    /// The kiln binary that leads each step (RunOptions::leader_program); empty: this program.
+    std::filesystem::path leader_program;
     /// Runs after every target succeeded, while the worktree is still held
     /// (a fresh one not yet removed, a slot still locked): the place for steps
     /// that read what make wrote, like pushing image.archive. Returns the
@@ -60,8 +65,9 @@ struct BuildPlan {
 ///    target; else `$ make T`; the first failure ends the build. When no target
 ///    exists at all the build is skipped;
 ///  - the timeout (repo_config.timeout, else runner.timeout) covers the whole
-///    build; cancel_requested() is polled throughout; either stops make (SIGTERM
-///    to its group, SIGKILL to every process of it after plan.kill_grace).
+///    build; cancel_requested() is polled throughout; either stops make (its
+///    leader sends SIGTERM to its processes, SIGKILL to every process of it
+///    after plan.kill_grace).
 /// Failures of kiln's own (a missing commit, a bad secrets file, no make) end
 /// the build `failed` with the error as reason and an `[kiln] error:` line; only
 /// a failure to write the log itself throws (StateError). Throws Error when

@@ -5,14 +5,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
-#include <mutex>
-#include <random>
+#include <memory>
 #include <thread>
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -22,7 +20,8 @@
 
 #include "common/error.h"
 #include "common/posix.h"
-#include "runner/process_tree.h"
+#include "runner/leader_file.h"
+#include "runner/step_leader.h"
 
 namespace kiln::runner {
 namespace {
@@ -31,24 +30,15 @@ namespace bp = boost::process;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-/// After SIGKILL, how long to wait for the kernel to finish every process off.
-constexpr std::chrono::seconds kKillWait{5};
+/// Beyond the grace period, how long a leader told to stop may take (its own
+/// SIGKILL rounds) before the runner kills it.
+constexpr std::chrono::seconds kLeaderWait{15};
 /// After everything is dead, how long to wait for the pipe's last bytes.
 constexpr std::chrono::milliseconds kDrainWait{500};
 constexpr std::size_t kReadSize = 64 * 1024;
 /// Reads per poll before the loop looks at the clock again, so a flood of
 /// output cannot keep a step past its deadline.
 constexpr int kReadsPerTick = 16;
-
-std::string new_step_id() {
-    std::random_device random;
-    std::uniform_int_distribution<unsigned> digit(0, 15);
-    std::string id;
-    for (int i = 0; i < 24; ++i) {
-        id += "0123456789abcdef"[digit(random)];
-    }
-    return id;
-}
 
 std::string find_executable(const std::string& name, const std::map<std::string, std::string>& env,
                             const std::string& doing) {
@@ -76,7 +66,8 @@ std::string find_executable(const std::string& name, const std::map<std::string,
 
 /// Runs in the child between fork and exec: only async-signal-safe calls.
 /// The runner may block or ignore signals (SIGPIPE, SIGTERM for its own
-/// shutdown); a step must start with the defaults or it cannot be stopped.
+/// shutdown); the leader and the step must start with the defaults. The
+/// leader's own group keeps a Ctrl-C meant for `kiln runner` from reaching it.
 void child_setup() {
     ::setpgid(0, 0);
     sigset_t none;
@@ -88,7 +79,7 @@ void child_setup() {
         ::sigaction(signal, &defaults, nullptr);
     }
     // Descriptors of the runner that lack O_CLOEXEC (Boost.Process's own, or
-    // a concurrent launch's) must not reach make.
+    // a concurrent launch's) must not reach the leader or make.
     ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
@@ -126,32 +117,65 @@ bool pump(int fd, std::chrono::milliseconds wait, const RunOptions& options, boo
     return true;
 }
 
-/// The launched main process, unregistered and, if need be, killed with its
-/// whole step on the way out (also when an exception passes).
-class LaunchedStep {
+/// A private folder for the leader's status file (and its leader file when
+/// the caller names none), removed with what it holds.
+class StepFiles {
 public:
-    LaunchedStep(bp::child child, std::string step_id)
-        : child_(std::move(child)), tree_(child_.id(), std::move(step_id)) {}
-    LaunchedStep(const LaunchedStep&) = delete;
-    LaunchedStep& operator=(const LaunchedStep&) = delete;
+    StepFiles(const std::filesystem::path& leader_file, const std::string& doing) {
+        std::string pattern = (std::filesystem::temp_directory_path() / "kiln-step-XXXXXX").string();
+        if (::mkdtemp(pattern.data()) == nullptr) {
+            throw ProcessError(describe(doing, std::string("creating a temporary folder: ") + std::strerror(errno)));
+        }
+        dir_ = pattern;
+        leader_ = leader_file.empty() ? dir_ / "leader" : leader_file;
+    }
+    StepFiles(const StepFiles&) = delete;
+    StepFiles& operator=(const StepFiles&) = delete;
+    ~StepFiles() {
+        std::error_code ignored;
+        std::filesystem::remove(leader_, ignored);
+        std::filesystem::remove_all(dir_, ignored);
+    }
 
-    ~LaunchedStep() {
-        if (finished_) {
+    std::filesystem::path status() const { return dir_ / "status"; }
+    const std::filesystem::path& leader() const { return leader_; }
+
+private:
+    std::filesystem::path dir_;
+    std::filesystem::path leader_;
+};
+
+/// The running leader. On the way out (also when an exception passes) a
+/// leader still running is told to stop and waited for; one that cannot be
+/// is killed, and so is the step's group it recorded.
+class LaunchedLeader {
+public:
+    LaunchedLeader(bp::child child, const StepFiles& files, std::chrono::milliseconds grace)
+        : child_(std::move(child)), files_(files), grace_(grace) {}
+    LaunchedLeader(const LaunchedLeader&) = delete;
+    LaunchedLeader& operator=(const LaunchedLeader&) = delete;
+
+    ~LaunchedLeader() {
+        if (done_) {
             return;
         }
         try {
-            kill_everything();
+            stop();
+            const auto give_up = Clock::now() + grace_ + kLeaderWait;
+            while (!poll() && Clock::now() < give_up) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            }
+            kill_leftovers();
         } catch (const std::exception&) {
-            // Destructors must not throw; the orphan reaper collects what is left.
+            // Destructors must not throw; kill_leftovers did what it could.
         }
     }
 
-    StepTree& tree() { return tree_; }
-    bool main_done() const { return done_; }
-    int status() const { return status_; }
+    /// Asks the leader to stop the step (SIGTERM, then SIGKILL after the grace).
+    void stop() const { ::kill(child_.id(), SIGTERM); }
 
-    /// Collects the main process's status when it has ended. Throws ProcessError.
-    bool poll_main() {
+    /// True once the leader has exited (and is reaped). Throws ProcessError.
+    bool poll() {
         if (done_) {
             return true;
         }
@@ -160,141 +184,119 @@ public:
             return false;
         }
         if (error) {
-            throw ProcessError(describe("waiting for a build step", error.message()));
+            throw ProcessError(describe("waiting for a build step's leader", error.message()));
         }
         status_ = child_.native_exit_code();
-        if (!WIFEXITED(status_) && !WIFSIGNALED(status_)) {
-            throw ProcessError(describe("waiting for a build step", "its exit status was collected elsewhere"));
-        }
-        finish_main();
+        done_ = true;
         return true;
     }
 
-    /// SIGKILL to every process of the step until none is left, then reaps.
-    void kill_everything() {
-        const auto give_up = Clock::now() + kKillWait;
-        while (true) {
-            poll_main();
-            const std::vector<ProcEntry> processes = tree_.processes();
-            if (processes.empty() && done_) {
-                finished_ = true;
-                return;
-            }
-            tree_.signal_each(processes, SIGKILL);
-            tree_.reap(processes);
-            if (Clock::now() >= give_up) {
-                if (!done_) {
-                    child_.wait();
-                    status_ = child_.native_exit_code();
-                    finish_main();
-                }
-                return;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    /// SIGKILL to the leader, and to the step's group it recorded: for a
+    /// leader that did not end when told to, or ended without a status. Waits
+    /// for the leader.
+    void kill_leftovers() {
+        if (!done_) {
+            child_.terminate();
+            status_ = child_.native_exit_code();
+            done_ = true;
+        }
+        if (const std::optional<LeaderRecord> record = read_leader_file(files_.leader())) {
+            kill_step_group(*record);
         }
     }
 
-private:
-    void finish_main() {
-        done_ = true;
-        tree_.main_reaped();
-        const std::lock_guard lock(live_steps().mutex);
-        live_steps().mains.erase(child_.id());
+    /// `exited 2`, `killed by signal 9`: how the leader itself ended.
+    std::string ending() const {
+        return WIFSIGNALED(status_) ? "killed by signal " + std::to_string(WTERMSIG(status_))
+                                    : "exited " + std::to_string(WEXITSTATUS(status_));
     }
 
+private:
     bp::child child_;
-    StepTree tree_;
+    const StepFiles& files_;
+    std::chrono::milliseconds grace_;
     bool done_ = false;
-    bool finished_ = false;  ///< kill_everything found nothing left
     int status_ = 0;
 };
 
-std::unique_ptr<LaunchedStep> launch(const ProcessSpec& spec, const std::string& step_id, UniqueFd output_sink) {
+std::vector<std::string> leader_args(const ProcessSpec& spec, const RunOptions& options, const StepFiles& files,
+                                     const std::string& exe) {
+    std::vector<std::string> args{kLeaderCommand,
+                                  "--status",
+                                  files.status().string(),
+                                  "--leader-file",
+                                  files.leader().string(),
+                                  "--runner-pid",
+                                  std::to_string(::getpid()),
+                                  "--grace-ms",
+                                  std::to_string(options.grace.count()),
+                                  "--linger-ms",
+                                  std::to_string(options.linger.count()),
+                                  "--program",
+                                  exe,
+                                  "--"};
+    args.insert(args.end(), spec.argv.begin(), spec.argv.end());
+    return args;
+}
+
+std::unique_ptr<LaunchedLeader> launch(const ProcessSpec& spec, const RunOptions& options, const StepFiles& files,
+                                       UniqueFd output_sink) {
     const std::string doing = "running " + spec.argv.front();
     const std::string exe = find_executable(spec.argv.front(), spec.env, doing);
     struct stat info {};
     if (::stat(spec.cwd.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
         throw ProcessError(describe(doing, "working directory '" + spec.cwd.string() + "' does not exist"));
     }
+    const std::filesystem::path leader = options.leader_program.empty() ? current_executable() : options.leader_program;
     bp::environment env;
     for (const auto& [key, value] : spec.env) {
         env[key] = value;
     }
-    env[kStepIdVariable] = step_id;
-    const std::vector<std::string> args(spec.argv.begin() + 1, spec.argv.end());
     // Boost.Process closes the sink in the parent once the child has it.
     bp::pipe output(-1, output_sink.release());
-
-    const std::lock_guard lock(live_steps().mutex);
+    // The leader's death signal fires when the thread that forks it exits
+    // (PR_SET_PDEATHSIG follows the thread, not the process): the runner runs
+    // every step of a build from that build's own thread, which lives until
+    // the build ends, so only the runner's death ends a step early.
     std::error_code error;
-    bp::child child(bp::exe = exe, bp::args = args, env, bp::start_dir = spec.cwd.string(), bp::std_in < bp::null,
-                    (bp::std_out & bp::std_err) > output,
+    bp::child child(bp::exe = leader.string(), bp::args = leader_args(spec, options, files, exe), env,
+                    bp::start_dir = spec.cwd.string(), bp::std_in < bp::null, (bp::std_out & bp::std_err) > output,
                     bp::extend::on_exec_setup = [](auto&) { child_setup(); }, error);
     if (error) {
-        throw ProcessError(describe(doing, "starting '" + exe + "': " + error.message()));
+        throw ProcessError(describe(doing, "starting its leader '" + leader.string() + "': " + error.message()));
     }
-    live_steps().mains.insert(child.id());
-    return std::make_unique<LaunchedStep>(std::move(child), step_id);
+    return std::make_unique<LaunchedLeader>(std::move(child), files, options.grace);
 }
 
 }  // namespace
-
-void become_subreaper() {
-    if (::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0) {
-        throw ProcessError(describe("becoming the child subreaper of build processes", std::strerror(errno)));
-    }
-    struct sigaction defaults {};
-    defaults.sa_handler = SIG_DFL;
-    if (::sigaction(SIGCHLD, &defaults, nullptr) != 0) {
-        throw ProcessError(describe("restoring the default SIGCHLD action", std::strerror(errno)));
-    }
-}
-
-int reap_orphans() {
-    const pid_t self = ::getpid();
-    const pid_t own_group = ::getpgrp();
-    const std::vector<ProcEntry> processes = list_processes();
-    const std::lock_guard lock(live_steps().mutex);
-    int reaped = 0;
-    for (const ProcEntry& process : processes) {
-        if (process.zombie() && process.ppid == self && process.pgrp != own_group &&
-            live_steps().mains.count(process.pid) == 0 && ::waitpid(process.pid, nullptr, WNOHANG) == process.pid) {
-            ++reaped;
-        }
-    }
-    return reaped;
-}
 
 ProcessResult run_process(const ProcessSpec& spec, const RunOptions& options) {
     if (spec.argv.empty()) {
         throw ProcessError("running a build step: no command given");
     }
+    const std::string doing = "running " + spec.argv.front();
     const auto start = Clock::now();
     int fds[2];
     if (::pipe2(fds, O_CLOEXEC) != 0) {
-        throw ProcessError(describe("running " + spec.argv.front(), std::string("creating a pipe: ") + std::strerror(errno)));
+        throw ProcessError(describe(doing, std::string("creating a pipe: ") + std::strerror(errno)));
     }
     const UniqueFd output(fds[0]);
     UniqueFd output_sink(fds[1]);
     check_errno(::fcntl(output.get(), F_SETFL, O_NONBLOCK), "making a pipe non-blocking");
-    const std::unique_ptr<LaunchedStep> step = launch(spec, new_step_id(), std::move(output_sink));
+    const StepFiles files(options.leader_file, doing);
+    const std::unique_ptr<LaunchedLeader> leader = launch(spec, options, files, std::move(output_sink));
 
-    ProcessResult result;
     std::optional<Ending> stopped_by;
-    bool stopping = false;
+    Clock::time_point stop_sent;
     bool pipe_open = true;
     bool quiet_pending = false;
-    Clock::time_point stop_started;
-    Clock::time_point main_done_at;
     Clock::time_point last_output;
-
     while (true) {
         bool got_output = false;
         if (pipe_open) {
             pipe_open = pump(output.get(), options.tick, options, got_output);
         } else {
-            // The pipe usually reaches end of file a moment before the main
-            // process can be reaped: look again soon.
+            // The leader holds the pipe until it exits: look again soon.
             std::this_thread::sleep_for(std::min(options.tick, std::chrono::milliseconds(10)));
         }
         const auto now = Clock::now();
@@ -307,57 +309,41 @@ ProcessResult run_process(const ProcessSpec& spec, const RunOptions& options) {
                 options.on_quiet();
             }
         }
-        const bool was_done = step->main_done();
-        if (step->poll_main() && !was_done) {
-            main_done_at = now;
+        if (leader->poll()) {
+            break;
         }
-
-        if (!stopping && !step->main_done()) {
+        if (!stopped_by) {
             if (options.cancel_requested && options.cancel_requested()) {
                 stopped_by = Ending::cancelled;
             } else if (now >= options.deadline) {
                 stopped_by = Ending::timed_out;
             }
             if (stopped_by) {
-                stopping = true;
-                stop_started = now;
-                step->tree().signal_group(SIGTERM);
+                stop_sent = now;
+                leader->stop();
             }
-        } else if (!stopping && (!pipe_open || now - main_done_at >= options.linger)) {
-            // The main process is gone; whatever of the step still runs is left over.
-            const std::vector<ProcEntry> processes = step->tree().processes();
-            result.leftovers = StepTree::count_alive(processes);
-            if (result.leftovers == 0) {
-                break;
-            }
-            stopping = true;
-            stop_started = now;
-            step->tree().signal_group(SIGTERM);
-            step->tree().signal_each(processes, SIGTERM);
-        } else if (stopping) {
-            if (step->main_done() && StepTree::count_alive(step->tree().processes()) == 0) {
-                break;
-            }
-            if (now - stop_started >= options.grace) {
-                break;
-            }
+        } else if (now - stop_sent >= options.grace + kLeaderWait) {
+            break;  // a leader that does not stop is killed below
         }
     }
-    step->kill_everything();
-
+    std::optional<StepStatus> status = read_step_status(files.status());
+    if (!status) {
+        leader->kill_leftovers();
+    }
     const auto drain_until = Clock::now() + kDrainWait;
     while (pipe_open && Clock::now() < drain_until) {
         bool got_output = false;
         pipe_open = pump(output.get(), std::chrono::milliseconds(50), options, got_output);
     }
-
-    const int status = step->status();
-    result.ending = stopped_by.value_or(WIFSIGNALED(status) ? Ending::signaled : Ending::exited);
-    if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-    } else if (WIFSIGNALED(status)) {
-        result.signal = WTERMSIG(status);
+    if (!status) {
+        throw ProcessError(describe(doing, "its leader ended without saying how (" + leader->ending() + ")"));
     }
+
+    ProcessResult result;
+    result.exit_code = status->exit_code;
+    result.signal = status->signal;
+    result.leftovers = status->leftovers;
+    result.ending = stopped_by && status->stopped ? *stopped_by : status->signal ? Ending::signaled : Ending::exited;
     result.elapsed = Clock::now() - start;
     return result;
 }

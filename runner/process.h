@@ -3,15 +3,16 @@
 // Running one build step (make) so that nothing of it outlives the step.
 // The only place that includes Boost.Process.
 //
-// Each step runs in a process group of its own (setpgid in the child), with
-// stdin on /dev/null, stdout and stderr merged into one pipe that the runner
-// reads, and an environment given in full. The runner is the child subreaper
-// of everything it starts, so a step's orphans (`sleep 1000 &`) are
-// re-parented to the runner rather than to init and stay findable. A step's
-// processes are: the main process and its descendants, every process in its
-// process group, and every process whose environment carries the step's
-// KILN_STEP_ID (which survives setsid and double forks), plus their
-// descendants.
+// Each step runs under a leader of its own: this program re-executed as
+// `kiln build-leader` (runner/step_leader.h), started through Boost.Process
+// in a process group of its own, with stdin on /dev/null, stdout and stderr
+// merged into one pipe that the runner reads, and the step's environment
+// given in full. The leader is the child subreaper of the step alone, so
+// every orphan (`sleep 1000 &`, `setsid`, a double fork, `env -i`) is
+// re-parented to it, and it kills every process it reaped when the step ends
+// or when it is told to stop; it gets SIGTERM when the runner dies
+// (PR_SET_PDEATHSIG). The runner only watches the leader: it signals it at a
+// timeout or cancel and reads how the step ended from its status file.
 
 #include <chrono>
 #include <filesystem>
@@ -24,28 +25,13 @@
 
 namespace kiln::runner {
 
-/// Makes this process the child subreaper of its descendants
-/// (PR_SET_CHILD_SUBREAPER) and makes sure SIGCHLD is not ignored, so exit
-/// statuses can be collected. Call once when the runner starts (and in tests),
-/// before any step runs. Throws ProcessError.
-void become_subreaper();
-
-/// Reaps zombie children that no running step waits for: orphans of earlier
-/// steps that ended on their own after being re-parented to us. Returns how
-/// many. Children of this process not started by run_process must stay in its
-/// process group, or this may collect their status.
-int reap_orphans();
-
-/// The name of the variable that marks a step's processes (see above).
-inline constexpr const char* kStepIdVariable = "KILN_STEP_ID";
-
 /// What to run.
 struct ProcessSpec {
     /// argv[0] is looked up in the PATH of `env` unless it contains a `/`.
     std::vector<std::string> argv;
     std::filesystem::path cwd;
-    /// The whole environment of the process (plus KILN_STEP_ID); nothing is
-    /// inherited from the runner.
+    /// The whole environment of the process; nothing is inherited from the
+    /// runner.
     std::map<std::string, std::string> env;
 };
 
@@ -55,12 +41,20 @@ struct RunOptions {
     std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
     /// Polled every `tick`; true stops the step (ending cancelled).
     std::function<bool()> cancel_requested;
-    /// How long processes get between SIGTERM (to the group) and SIGKILL (to
-    /// every process of the step).
+    /// How long processes get between SIGTERM (to the step's group and to
+    /// each of the leader's children) and SIGKILL (to every process of the step).
     std::chrono::milliseconds grace{10000};
-    /// How long the step's output pipe may stay open after the main process
-    /// exited (a background job still writing) before the rest is stopped.
+    /// How long processes the main process left may run on by themselves (a
+    /// background job still writing) before they are stopped.
     std::chrono::milliseconds linger{1000};
+    /// Where the leader records its pid, start time and the step's process
+    /// group before the step runs (builds/<repo>/<n>/leader), so that a later
+    /// runner can stop what a dead one left; removed when the step ends.
+    /// Empty: a private temporary file.
+    std::filesystem::path leader_file;
+    /// The kiln binary that leads the step (`kiln build-leader`). Empty: this
+    /// program (current_executable()); tests, which are other programs, name kiln.
+    std::filesystem::path leader_program;
     /// Poll interval for the deadline, the cancel flag and the main process.
     std::chrono::milliseconds tick{100};
     /// After output, how long a pause before on_quiet is called.
@@ -83,17 +77,20 @@ struct ProcessResult {
     std::optional<int> exit_code;  ///< when the main process exited
     std::optional<int> signal;     ///< when the main process was killed by a signal
     /// Processes of the step that were still alive after the main process
-    /// ended and were stopped (SIGTERM, then SIGKILL after the grace period).
+    /// had exited by itself and `linger` had passed, and were stopped
+    /// (SIGTERM, then SIGKILL after the grace period).
     int leftovers = 0;
     std::chrono::steady_clock::duration elapsed{};
 };
 
-/// Runs `spec` to its end and returns how it ended. When it returns, no
-/// process of the step is left and their zombies are reaped. A timeout or a
-/// cancel sends SIGTERM to the step's process group, then SIGKILL to every
-/// process of the step after `grace`. Throws ProcessError when the process
-/// cannot be started (`running make: 'make' not found in PATH (...)`); on any
-/// exception the step's processes are killed first.
+/// Runs `spec` under its leader to its end and returns how it ended. When it
+/// returns, the leader has killed and reaped every process of the step. A
+/// timeout or a cancel sends SIGTERM to the leader, which stops the step
+/// (SIGTERM to its processes, then SIGKILL after `grace`); a leader that does
+/// not end 15 s after that is killed, with the step's process group. Throws
+/// ProcessError when the process cannot be started (`running make: 'make'
+/// not found in PATH (...)`) or the leader ends without a status; on any
+/// exception the leader is told to stop the step and waited for first.
 ProcessResult run_process(const ProcessSpec& spec, const RunOptions& options);
 
 /// `exited 2`, `killed by signal 9 (SIGKILL)`, `timed out`, `cancelled`.

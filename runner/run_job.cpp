@@ -39,6 +39,7 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
     plan.repo_config = repo_config;
     plan.worktree_root = layout.work_dir(job.repo);
     plan.slot = slot;
+    plan.leader_file = layout.leader_file(job.repo, job.number);
     // The image step reads what make wrote (image.archive), so it runs while
     // the worktree is still held; its failure fails the build.
     plan.after_make = [&](const std::filesystem::path& worktree) -> std::optional<BuildOutcome> {

@@ -22,10 +22,10 @@
 #include "runner/build_log.h"
 #include "runner/finish_record.h"
 #include "runner/notifier.h"
-#include "runner/process.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
 #include "runner/runner_lock.h"
+#include "runner/stop_abandoned.h"
 
 namespace kiln::runner {
 namespace {
@@ -101,7 +101,6 @@ public:
         notifier_.emplace(config_, options_.rescan);
         for (;;) {
             reap_finished();
-            reap_orphans();
             bool queue_empty = true;
             if (!stopping_) {
                 try {
@@ -386,13 +385,13 @@ int run_runner(const config::Config& config, const RunnerOptions& options, const
         spdlog::debug("event=not_started why=\"another runner holds {}\"", layout.runner_lock().string());
         return kExitOk;
     }
+    // A dead runner's steps must be gone before recovery queues their
+    // retries into the same worktree slots.
+    stop_abandoned_builds(layout);
     for (const RecoveredBuild& recovered : recover_builds(layout)) {
         spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.label(),
                      recovered.requeued.label(), recovered.requeued.trigger);
     }
-    // Orphans of a build (`sleep 1000 &`) must come to us, not to init, so
-    // the executor can find and kill them.
-    become_subreaper();
     Daemon daemon(config, options, job_runner);
     return daemon.run();
 }

@@ -12,7 +12,7 @@ namespace kiln::runner {
 ///     <state_dir>/queue/<job>.json          one file per pending job
 ///     <state_dir>/running/<job>.json        jobs a runner has claimed
 ///     <state_dir>/notify/<job>.json         final builds whose notifications are not sent yet
-///     <state_dir>/builds/<repo>/<n>/build.json, log, cancel
+///     <state_dir>/builds/<repo>/<n>/build.json, log, cancel, leader
 ///     <state_dir>/work/<repo>/<slot>/       reusable worktrees
 ///
 /// Repo names are canonical (`app`, `team/app`); a `team/app` repo nests one
@@ -39,6 +39,11 @@ public:
     /// Present while a cancel of a running build is pending (`kiln cancel`).
     std::filesystem::path cancel_file(const std::string& repo, int number) const {
         return build_dir(repo, number) / "cancel";
+    }
+    /// The pid, start time and process group of the leader of the build step
+    /// running now (runner/leader_file.h); removed when the step ends.
+    std::filesystem::path leader_file(const std::string& repo, int number) const {
+        return build_dir(repo, number) / "leader";
     }
     std::filesystem::path work_dir(const std::string& repo) const { return root_ / "work" / repo; }
     std::filesystem::path runner_lock() const { return root_ / "runner.lock"; }

@@ -31,8 +31,6 @@ struct Fixture {
     kiln::config::Config config;
 
     Fixture() {
-        static const bool subreaper = (kiln::runner::become_subreaper(), true);
-        (void)subreaper;
         config.state_dir = state.path();
         config.secrets_dir = state / "secrets";
         config.runner.timeout = 60s;
@@ -50,6 +48,7 @@ struct Fixture {
         plan.repo_config = config.defaults;
         plan.worktree_root = state / "work" / "app";
         plan.kill_grace = 300ms;
+        plan.leader_program = KILN_BIN;
         return plan;
     }
 

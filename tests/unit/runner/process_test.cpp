@@ -22,9 +22,11 @@ using kiln::runner::run_process;
 
 namespace {
 
-void subreaper_once() {
-    static const bool done = (kiln::runner::become_subreaper(), true);
-    (void)done;
+/// Options that run steps under the real kiln's leader: this test binary is not kiln.
+RunOptions kiln_options() {
+    RunOptions options;
+    options.leader_program = KILN_BIN;
+    return options;
 }
 
 ProcessSpec shell(const std::string& script, const std::filesystem::path& cwd) {
@@ -37,7 +39,7 @@ struct Captured {
     std::string output;
 };
 
-Captured capture(const ProcessSpec& spec, RunOptions options = {}) {
+Captured capture(const ProcessSpec& spec, RunOptions options = kiln_options()) {
     Captured captured;
     options.on_output = [&captured](std::string_view chunk) { captured.output += chunk; };
     captured.result = run_process(spec, options);
@@ -60,7 +62,6 @@ bool process_exists(pid_t pid) {
 }  // namespace
 
 TEST_CASE("run_process merges stdout and stderr and reports the exit code", "[process]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     const Captured run = capture(shell("echo out; echo err >&2; echo out again; exit 3", dir.path()));
     CHECK(run.output == "out\nerr\nout again\n");
@@ -71,7 +72,6 @@ TEST_CASE("run_process merges stdout and stderr and reports the exit code", "[pr
 }
 
 TEST_CASE("run_process reports a process killed by a signal", "[process]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     const Captured run = capture(shell("kill -KILL $$", dir.path()));
     CHECK(run.result.ending == Ending::signaled);
@@ -80,7 +80,6 @@ TEST_CASE("run_process reports a process killed by a signal", "[process]") {
 }
 
 TEST_CASE("run_process gives exactly the environment, stdin /dev/null, cwd and a process group", "[process]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     ::setenv("GIT_DIR", "/srv/git/app.git", 1);
     ProcessSpec spec = shell("env | sort; readlink /proc/self/fd/0; pwd; cat; "
@@ -95,36 +94,33 @@ TEST_CASE("run_process gives exactly the environment, stdin /dev/null, cwd and a
         got.push_back(line);
     }
     INFO(run.output);
-    REQUIRE(got.size() == 7);
+    REQUIRE(got.size() == 6);
     CHECK(got[0] == "FOO=bar baz");
-    CHECK(got[1].rfind("KILN_STEP_ID=", 0) == 0);
-    CHECK(got[2] == "PATH=/usr/bin:/bin");
-    CHECK(got[3] == "PWD=" + dir.path().string());
-    CHECK(got[4] == "/dev/null");
-    CHECK(got[5] == dir.path().string());
-    CHECK(got[6] == "own group");
+    CHECK(got[1] == "PATH=/usr/bin:/bin");
+    CHECK(got[2] == "PWD=" + dir.path().string());
+    CHECK(got[3] == "/dev/null");
+    CHECK(got[4] == dir.path().string());
+    CHECK(got[5] == "own group");
     CHECK(run.result.exit_code == 0);
 }
 
 TEST_CASE("run_process names a program missing from PATH", "[process]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     const ProcessSpec spec{{"no-such-kiln-program", "build"}, dir.path(), {{"PATH", "/usr/bin:/bin"}}};
-    REQUIRE_THROWS_AS(run_process(spec, {}), kiln::ProcessError);
-    REQUIRE_THROWS_WITH(run_process(spec, {}),
+    REQUIRE_THROWS_AS(run_process(spec, kiln_options()), kiln::ProcessError);
+    REQUIRE_THROWS_WITH(run_process(spec, kiln_options()),
                         "running no-such-kiln-program: 'no-such-kiln-program' not found in PATH (/usr/bin:/bin)");
 }
 
 TEST_CASE("a timeout stops every process of the step, also those that ignore SIGTERM or left the group",
           "[process][slow]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     const std::string script = "trap '' TERM; "
                                "sleep 1000 & echo $! >> pids; "
                                "setsid sleep 1000 & echo $! >> pids; "
                                "env -i /usr/bin/setsid /bin/sleep 1000 & echo $! >> pids; "
                                "echo $$ >> pids; echo started; sleep 1000";
-    RunOptions options;
+    RunOptions options = kiln_options();
     options.deadline = std::chrono::steady_clock::now() + 1s;
     options.grace = 300ms;
     const Captured run = capture(shell(script, dir.path()), options);
@@ -142,14 +138,13 @@ TEST_CASE("a timeout stops every process of the step, also those that ignore SIG
 }
 
 TEST_CASE("cancel stops the step and its orphans", "[process][slow]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     std::atomic<bool> cancel{false};
     std::thread canceller([&cancel] {
         std::this_thread::sleep_for(300ms);
         cancel = true;
     });
-    RunOptions options;
+    RunOptions options = kiln_options();
     options.cancel_requested = [&cancel] { return cancel.load(); };
     options.grace = 2s;
     // The subshell exits at once, so its sleep is an orphan re-parented to us.
@@ -166,9 +161,8 @@ TEST_CASE("cancel stops the step and its orphans", "[process][slow]") {
 }
 
 TEST_CASE("processes a step leaves running after it exited are stopped", "[process]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
-    RunOptions options;
+    RunOptions options = kiln_options();
     options.linger = 200ms;
     const Captured run = capture(shell("sleep 1000 & echo $! > pids; echo bye", dir.path()), options);
     CHECK(run.output == "bye\n");
@@ -179,10 +173,9 @@ TEST_CASE("processes a step leaves running after it exited are stopped", "[proce
 }
 
 TEST_CASE("output arriving slowly reaches on_quiet between chunks", "[process]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     std::string seen;
-    RunOptions options;
+    RunOptions options = kiln_options();
     options.quiet_after = 50ms;
     options.on_output = [&seen](std::string_view chunk) { seen += chunk; };
     options.on_quiet = [&seen] { seen += "|"; };
@@ -191,34 +184,13 @@ TEST_CASE("output arriving slowly reaches on_quiet between chunks", "[process]")
     CHECK(seen == "a|b\n");
 }
 
-TEST_CASE("reap_orphans collects zombies re-parented to the subreaper", "[process]") {
-    subreaper_once();
-    const pid_t child = ::fork();
-    REQUIRE(child >= 0);
-    if (child == 0) {
-        // The grandchild gets a group of its own, like a build step, then
-        // outlives its parent by a moment and dies as our orphan.
-        if (::fork() == 0) {
-            ::setpgid(0, 0);
-            ::usleep(100 * 1000);
-            ::_exit(0);
-        }
-        ::_exit(0);
-    }
-    ::waitpid(child, nullptr, 0);
-    std::this_thread::sleep_for(400ms);
-    CHECK(kiln::runner::reap_orphans() == 1);
-    CHECK(kiln::runner::reap_orphans() == 0);
-}
-
 TEST_CASE("stopping one step leaves a step running beside it alone", "[process][slow]") {
-    subreaper_once();
     const kiln::test::TempDir dir;
     Captured calm;
     std::thread beside([&calm, &dir] {
         calm = capture(shell("sleep 1.5 & wait; echo calm", dir.path()));
     });
-    RunOptions options;
+    RunOptions options = kiln_options();
     options.deadline = std::chrono::steady_clock::now() + 300ms;
     options.grace = 200ms;
     const Captured stopped = capture(shell("(sleep 1000 &); sleep 1000", dir.path()), options);
@@ -227,4 +199,61 @@ TEST_CASE("stopping one step leaves a step running beside it alone", "[process][
     CHECK(calm.result.ending == Ending::exited);
     CHECK(calm.result.exit_code == 0);
     CHECK(calm.output == "calm\n");
+}
+
+TEST_CASE("processes that escaped the group with setsid, a double fork or env -i are stopped when the step exits",
+          "[process]") {
+    const kiln::test::TempDir dir;
+    RunOptions options = kiln_options();
+    options.linger = 200ms;
+    options.grace = 300ms;
+    const std::string script = "setsid env -i /bin/sleep 1000 & echo $! >> pids; "
+                               "sh -c '(trap \"\" TERM; setsid sleep 1000 & echo $! >> pids) &'; "
+                               "sleep 0.2; echo bye";
+    const Captured run = capture(shell(script, dir.path()), options);
+    CHECK(run.output == "bye\n");
+    CHECK(run.result.ending == Ending::exited);
+    CHECK(run.result.exit_code == 0);
+    const std::vector<pid_t> pids = read_pids(dir / "pids");
+    REQUIRE(pids.size() == 2);
+    CHECK(run.result.leftovers >= 2);
+    for (const pid_t pid : pids) {
+        INFO("pid " << pid);
+        CHECK_FALSE(process_exists(pid));
+    }
+}
+
+TEST_CASE("a cancel stops a double-forked daemon that ignores SIGTERM", "[process][slow]") {
+    const kiln::test::TempDir dir;
+    // The middle shell exits at once: the daemon is an orphan in a session
+    // of its own, with an empty environment.
+    std::ofstream(dir / "daemon.sh") << "( trap '' TERM; exec setsid env -i /bin/sleep 1000 ) &\n"
+                                        "echo $! > pids.tmp\n";
+    RunOptions options = kiln_options();
+    options.cancel_requested = [&dir] { return std::filesystem::exists(dir / "pids"); };
+    options.grace = 300ms;
+    const Captured run = capture(shell("sh daemon.sh; mv pids.tmp pids; sleep 1000", dir.path()), options);
+    CHECK(run.result.ending == Ending::cancelled);
+    const std::vector<pid_t> pids = read_pids(dir / "pids");
+    REQUIRE(pids.size() == 1);
+    CHECK_FALSE(process_exists(pids.front()));
+}
+
+TEST_CASE("the leader file names the live leader while the step runs and is gone after", "[process]") {
+    const kiln::test::TempDir dir;
+    RunOptions options = kiln_options();
+    options.leader_file = dir / "leader";
+    const Captured run = capture(shell("cat leader; echo $$; cut -d' ' -f5 /proc/$$/stat", dir.path()), options);
+    std::istringstream lines(run.output);
+    std::string json;
+    std::string main_pid;
+    std::string group;
+    std::getline(lines, json);
+    std::getline(lines, main_pid);
+    std::getline(lines, group);
+    INFO(run.output);
+    CHECK(json.find("\"group\":" + main_pid + ",") != std::string::npos);
+    CHECK(group == main_pid);
+    CHECK(json.find("\"pid\":") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(dir / "leader"));
 }

@@ -1,0 +1,273 @@
+#include "runner/step_leader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "common/posix.h"
+#include "runner/leader_file.h"
+
+namespace kiln::runner {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+/// After SIGKILL, how long to keep killing and reaping before giving up on a
+/// process the kernel does not let die (uninterruptible sleep).
+constexpr std::chrono::seconds kKillWait{10};
+/// Longest sleep of the loop: a child's SIGCHLD or a stop request wakes it earlier.
+constexpr std::chrono::milliseconds kTick{50};
+
+sigset_t handled_signals() {
+    sigset_t set;
+    ::sigemptyset(&set);
+    for (const int signal : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
+        ::sigaddset(&set, signal);
+    }
+    return set;
+}
+
+/// The leader's children now: /proc/self/task/<tid>/children of its one
+/// thread. Orphans re-parented to the leader appear here too.
+std::vector<pid_t> children() {
+    std::ifstream in("/proc/self/task/" + std::to_string(::getpid()) + "/children");
+    std::vector<pid_t> pids;
+    for (pid_t pid = 0; in >> pid;) {
+        pids.push_back(pid);
+    }
+    return pids;
+}
+
+/// The step's processes as the leader sees them: its children, and the main
+/// process's group.
+class Step {
+public:
+    explicit Step(pid_t main) : main_(main) {}
+
+    pid_t main() const { return main_; }
+    const std::optional<int>& main_status() const { return main_status_; }
+
+    /// Collects every child that has ended; returns false when the leader has
+    /// no child left.
+    bool reap(int* leftovers) {
+        while (true) {
+            int status = 0;
+            const pid_t pid = ::waitpid(-1, &status, WNOHANG);
+            if (pid > 0) {
+                if (pid == main_) {
+                    main_status_ = status;
+                } else if (leftovers != nullptr) {
+                    ++*leftovers;
+                }
+                continue;
+            }
+            if (pid == 0) {
+                return true;
+            }
+            if (errno == EINTR) {
+                continue;
+            }
+            return errno != ECHILD;
+        }
+    }
+
+    /// Sends `signal` to the step's group and to each child of the leader.
+    void signal_all(int signal) {
+        // Once the group is empty its id may be given to another process, so
+        // it is not signalled again.
+        if (group_alive_ && ::kill(-main_, signal) != 0 && errno == ESRCH) {
+            group_alive_ = false;
+        }
+        for (const pid_t pid : children()) {
+            ::kill(pid, signal);
+        }
+    }
+
+private:
+    pid_t main_;
+    std::optional<int> main_status_;
+    bool group_alive_ = true;
+};
+
+/// Waits up to `wait` for a handled signal; true when it asks the leader to stop.
+bool wait_signal(const sigset_t& handled, std::chrono::milliseconds wait) {
+    const timespec timeout{static_cast<time_t>(wait.count() / 1000), static_cast<long>(wait.count() % 1000) * 1000000};
+    const int signal = ::sigtimedwait(&handled, nullptr, &timeout);
+    return signal == SIGTERM || signal == SIGINT || signal == SIGHUP;
+}
+
+std::chrono::milliseconds until(Clock::time_point end) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(end - Clock::now());
+    return std::clamp(left, std::chrono::milliseconds(0), kTick);
+}
+
+/// Runs in the forked main process: only async-signal-safe calls.
+[[noreturn]] void exec_main(int gate, const std::string& program, char* const* argv) {
+    char byte = 0;
+    while (::read(gate, &byte, 1) < 0 && errno == EINTR) {
+    }
+    ::setpgid(0, 0);
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::execv(program.c_str(), argv);
+    const char* why = std::strerror(errno);
+    const char prefix[] = "kiln: error: starting the build step: ";
+    [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, prefix, sizeof prefix - 1);
+    ignored = ::write(STDERR_FILENO, why, std::strlen(why));
+    ignored = ::write(STDERR_FILENO, "\n", 1);
+    ::_exit(127);
+}
+
+/// Forks the main process and records the leader before letting it run.
+pid_t start_main(const StepLeaderOptions& options) {
+    std::vector<std::string> argv_storage = options.argv;
+    std::vector<char*> argv;
+    for (std::string& arg : argv_storage) {
+        argv.push_back(arg.data());
+    }
+    argv.push_back(nullptr);
+    int gate[2];
+    check_errno(::pipe2(gate, O_CLOEXEC), "creating the build step's start pipe");
+    UniqueFd gate_read(gate[0]);
+    UniqueFd gate_write(gate[1]);
+    const pid_t main = ::fork();
+    if (main < 0) {
+        throw ProcessError(describe("starting the build step", std::strerror(errno)));
+    }
+    if (main == 0) {
+        ::close(gate_write.get());
+        exec_main(gate_read.get(), options.program, argv.data());
+    }
+    // Both sides set the group, so it exists whichever runs first.
+    ::setpgid(main, main);
+    try {
+        const std::optional<unsigned long long> start_time = process_start_time(::getpid());
+        const std::optional<unsigned long long> main_start_time = process_start_time(main);
+        if (!start_time || !main_start_time) {
+            throw ProcessError("recording the build step's leader: cannot read /proc/<pid>/stat");
+        }
+        write_leader_file(options.leader_file, {::getpid(), *start_time, main, *main_start_time});
+    } catch (const Error&) {
+        ::kill(main, SIGKILL);
+        while (::waitpid(main, nullptr, 0) < 0 && errno == EINTR) {
+        }
+        throw;
+    }
+    return main;  // closing gate_write lets the main process run
+}
+
+/// SIGKILL, generation by generation, until the leader has no child.
+void kill_everything(Step& step, const sigset_t& handled, int* leftovers) {
+    const auto give_up = Clock::now() + kKillWait;
+    while (step.reap(leftovers) && Clock::now() < give_up) {
+        step.signal_all(SIGKILL);
+        wait_signal(handled, std::chrono::milliseconds(10));
+    }
+}
+
+}  // namespace
+
+void write_step_status(const std::filesystem::path& path, const StepStatus& status) {
+    nlohmann::json value{{"stopped", status.stopped}, {"leftovers", status.leftovers}};
+    if (status.exit_code) {
+        value["exit_code"] = *status.exit_code;
+    }
+    if (status.signal) {
+        value["signal"] = *status.signal;
+    }
+    write_file_atomic(path, value.dump() + "\n");
+}
+
+std::optional<StepStatus> read_step_status(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        return std::nullopt;
+    }
+    std::stringstream text;
+    text << in.rdbuf();
+    const nlohmann::json value = nlohmann::json::parse(text.str(), nullptr, false);
+    if (!value.is_object() || !value.contains("stopped") || !value["stopped"].is_boolean() ||
+        !value.contains("leftovers") || !value["leftovers"].is_number_integer()) {
+        return std::nullopt;
+    }
+    StepStatus status;
+    status.stopped = value["stopped"].get<bool>();
+    status.leftovers = value["leftovers"].get<int>();
+    if (value.contains("exit_code") && value["exit_code"].is_number_integer()) {
+        status.exit_code = value["exit_code"].get<int>();
+    }
+    if (value.contains("signal") && value["signal"].is_number_integer()) {
+        status.signal = value["signal"].get<int>();
+    }
+    return status;
+}
+
+int run_step_leader(const StepLeaderOptions& options) {
+    if (options.argv.empty() || options.program.empty()) {
+        throw UsageError("leading a build step: no command given");
+    }
+    const sigset_t handled = handled_signals();
+    check_errno(::sigprocmask(SIG_BLOCK, &handled, nullptr), "blocking signals in the build step's leader");
+    check_errno(::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "becoming the child subreaper of the build step");
+    check_errno(::prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0), "asking for a signal when the runner dies");
+    // The runner may have died before the death signal was armed.
+    if (::getppid() != options.runner) {
+        return kExitFailed;
+    }
+
+    Step step(start_main(options));
+    StepStatus status;
+    bool stop_asked = false;
+    // Running: wait for the main process or a stop request.
+    while (step.reap(nullptr) && !step.main_status() && !stop_asked) {
+        stop_asked = wait_signal(handled, kTick);
+    }
+    status.stopped = !step.main_status();
+    int* leftovers = nullptr;
+    if (!status.stopped) {
+        // Lingering: what the main process left may finish by itself.
+        const auto linger_end = Clock::now() + options.linger;
+        bool left = true;
+        while ((left = step.reap(nullptr)) && !stop_asked && Clock::now() < linger_end) {
+            stop_asked = wait_signal(handled, until(linger_end));
+        }
+        leftovers = left ? &status.leftovers : nullptr;
+    }
+    // Stopping: SIGTERM, the grace period, then SIGKILL.
+    if (step.reap(leftovers)) {
+        step.signal_all(SIGTERM);
+        const auto grace_end = Clock::now() + options.grace;
+        while (step.reap(leftovers) && Clock::now() < grace_end) {
+            wait_signal(handled, until(grace_end));
+        }
+        kill_everything(step, handled, leftovers);
+    }
+
+    int exit_code = kExitFailed;
+    if (const std::optional<int> main_status = step.main_status()) {
+        if (WIFEXITED(*main_status)) {
+            status.exit_code = WEXITSTATUS(*main_status);
+            exit_code = *status.exit_code;
+        } else if (WIFSIGNALED(*main_status)) {
+            status.signal = WTERMSIG(*main_status);
+            exit_code = 128 + *status.signal;
+        }
+    }
+    write_step_status(options.status_file, status);
+    return exit_code;
+}
+
+}  // namespace kiln::runner
