@@ -95,8 +95,10 @@ Handler define_watch(CLI::App& command) {
                                       "expected a duration of at least 1s, e.g. 10s or 1m"));
         }
         const config::RegistryConfig& settings_registry = context.config().registry;
-        registry::ClientOptions configured{settings_registry.url, settings_registry.username,
-                                           settings_registry.password};
+        registry::ClientOptions configured;
+        configured.url = settings_registry.url;
+        configured.username = settings_registry.username;
+        configured.password = settings_registry.password;
         registry::Reference ref = registry::parse_reference(settings->ref, registry::host_of_url(configured.url));
         registry::Client client(registry::client_options_for(ref, configured));
         registry::WatchOptions options;
