@@ -60,7 +60,8 @@ std::string land_image(const config::Config& config, const config::ImageConfig& 
 }  // namespace
 
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
-                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log) {
+                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log,
+                           const StepLimits& limits) {
     ImageOutcome outcome;
     if (!repo_config.image) {
         outcome.ok = true;
@@ -78,6 +79,8 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
     options.url = config.registry.url;
     options.username = config.registry.username;
     options.password = config.registry.password;
+    options.deadline = limits.deadline;
+    options.cancelled = limits.cancelled;
     try {
         registry::Client client(options);
         outcome.digest = land_image(config, image, options, client, target, worktree, log);

@@ -4,7 +4,9 @@
 // .kiln.yml) lands in the registry under the build's sha, gets its other tags,
 // and older build tags are pruned.
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "config/config.h"
@@ -21,14 +23,24 @@ struct ImageOutcome {
     std::string reason;  ///< why not ok: the build is then `failed` with it
 };
 
+/// When the image step must stop: the build's deadline and its cancel check
+/// (polled from the registry client's watchdog thread, so thread-safe).
+struct StepLimits {
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    std::function<bool()> cancelled;
+};
+
 /// Makes sure `REGISTRY/<image name>:<sha>` exists: pushes `image.archive`
 /// from `worktree` when set, else checks that the Makefile pushed $IMAGE.
 /// Then adds `image.tags` (`{branch}` made tag-safe) by manifest copy and,
 /// with `image.keep`, deletes images only older build tags name (this
 /// build's image is always one of those kept). Writes a
 /// `[kiln]` line per step to `log`. Registry failures (after the client's
-/// retries) come back as a reason, never as an exception.
+/// retries) come back as a reason, never as an exception. Every request,
+/// retry and backoff stops at `limits` (reason `...: deadline reached` or
+/// `...: cancelled`).
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
-                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log);
+                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log,
+                           const StepLimits& limits = {});
 
 }  // namespace kiln::runner
