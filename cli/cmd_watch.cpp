@@ -86,7 +86,8 @@ Handler define_watch(CLI::App& command) {
                        "HOST:PORT to accept POST /hook (any body, e.g. a build's notify JSON), which triggers a check at once");
     command.add_option("--token", settings->token,
                        "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403");
-    command.footer("Logs go to stderr as key=value lines. A registry outage is logged once and ridden out. "
+    command.footer("Logs go to stderr as key=value lines. A registry failure is logged and ridden out, checking less often "
+                   "(up to every 60s) until it answers; each check gives up after 30s. "
                    "Exit codes: 0 after --once, 1 bad arguments, 2 --once could not check.");
     return [settings](Context& context) {
         std::optional<std::chrono::seconds> interval = parse_duration(settings->interval);

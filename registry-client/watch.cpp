@@ -1,5 +1,6 @@
 #include "registry-client/watch.h"
 
+#include <algorithm>
 #include <thread>
 
 #include <httplib.h>
@@ -9,6 +10,13 @@
 
 namespace kiln::registry {
 namespace {
+
+// A hook body is a build's notify JSON; nothing bigger is read.
+constexpr std::size_t kMaxHookBody = 64 * 1024;
+// A client silent this long is cut off (per read: httplib has no total).
+constexpr std::chrono::seconds kHookSocketTimeout{5};
+// While the registry misbehaves, checks back off to this (or the interval, if longer).
+constexpr std::chrono::milliseconds kMaxOutageDelay{std::chrono::seconds(60)};
 
 // Compares without an early exit, so response times do not leak the token.
 bool same_token(const std::string& given, const std::string& expected) {
@@ -61,7 +69,15 @@ int Watcher::start_listener() {
         throw UsageError(describe(doing, "--listen needs --token, so that only your builds can trigger a check"));
     }
     listener_ = std::make_unique<Listener>();
-    listener_->server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response) {
+    httplib::Server& server = listener_->server;
+    server.set_read_timeout(kHookSocketTimeout);
+    server.set_write_timeout(kHookSocketTimeout);
+    server.set_keep_alive_max_count(1);   // a refused body is left unread, so the connection cannot be reused
+    server.set_payload_max_length(kMaxHookBody);
+    // With a content reader the handler runs once the headers are in, so the
+    // token is checked before a byte of the body is read.
+    server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response,
+                                const httplib::ContentReader& read_body) {
         std::string given = request.get_param_value("token");
         std::string authorization = request.get_header_value("Authorization");
         if (authorization.rfind("Bearer ", 0) == 0) {
@@ -73,12 +89,24 @@ int Watcher::start_listener() {
             response.set_content("forbidden: wrong or missing token\n", "text/plain");
             return;
         }
+        std::size_t length = 0;
+        bool complete = read_body([&length](const char*, std::size_t size) {
+            length += size;
+            return length <= kMaxHookBody;
+        });
+        if (!complete) {
+            spdlog::warn("watch hook=refused from={} reason=\"body over {} bytes or too slow\"", request.remote_addr,
+                         kMaxHookBody);
+            response.status = 413;
+            response.set_content("body too large or too slow\n", "text/plain");
+            return;
+        }
         spdlog::info("watch hook=accepted from={}", request.remote_addr);
         notify();
         response.status = 202;
         response.set_content("check queued\n", "text/plain");
     });
-    int bound = port == 0 ? listener_->server.bind_to_any_port(host) : (listener_->server.bind_to_port(host, port) ? port : -1);
+    int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
     if (bound <= 0) {
         throw Error(describe(doing, "cannot bind (address in use or not local?)"));
     }
@@ -110,19 +138,23 @@ void Watcher::check(bool& first) {
     ManifestCheck result;
     try {
         result = client_.check_manifest(ref_.name, ref_.reference(), known_);
-    } catch (const RegistryError& error) {
+    } catch (const std::exception& error) {
+        // Whatever the registry does (hangs, floods, garbage), a long-running
+        // watch logs it and checks again later; only --once reports it.
         if (options_.once) {
             throw;
         }
-        if (!down_) {
-            spdlog::warn("watch status=unreachable error=\"{}\" retry_every={}ms", error.what(), options_.interval.count());
-            down_ = true;
+        ++failures_;
+        if (error.what() != last_error_) {
+            spdlog::warn("watch status=unreachable error=\"{}\" retry_in={}ms", error.what(), delay().count());
+            last_error_ = error.what();
         }
         return;
     }
-    if (down_) {
+    if (failures_ > 0) {
         spdlog::info("watch status=reachable");
-        down_ = false;
+        failures_ = 0;
+        last_error_.clear();
     }
     bool was_first = first;
     first = false;
@@ -157,9 +189,18 @@ void Watcher::check(bool& first) {
     }
 }
 
+std::chrono::milliseconds Watcher::delay() const {
+    std::chrono::milliseconds delay = options_.interval;
+    const std::chrono::milliseconds cap = std::max(options_.interval, kMaxOutageDelay);
+    for (int i = 1; i < failures_ && delay < cap; ++i) {
+        delay *= 2;
+    }
+    return std::min(delay, cap);
+}
+
 void Watcher::wait() {
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.interval, [this] { return notified_ || stopped_; });
+    wake_.wait_for(lock, delay(), [this] { return notified_ || stopped_; });
 }
 
 void Watcher::stop() {
