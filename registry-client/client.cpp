@@ -310,10 +310,10 @@ std::vector<std::string> Client::catalog() {
     return visible;
 }
 
-std::string Client::get_blob(const std::string& repo, const std::string& digest) {
+std::string Client::get_blob(const std::string& repo, const std::string& digest, std::size_t max_bytes) {
     std::string doing = "reading blob " + short_digest(digest) + " from " + repo;
     HttpRequest get = impl_->request("GET", "/v2/" + repo + "/blobs/" + digest);
-    get.body_limit = kMaxConfigBlobBytes;
+    get.body_limit = max_bytes;
     get.body_kind = "a config blob";
     HttpResponse response = impl_->send(get, doing);
     for (int hop = 0; hop < 3 && response.status >= 300 && response.status < 400 && response.has_header("Location");

@@ -47,7 +47,7 @@ struct ClientOptions {
 inline constexpr std::size_t kMaxManifestBytes = 4 * 1024 * 1024;   ///< distribution's own limit
 inline constexpr std::size_t kMaxListPageBytes = 4 * 1024 * 1024;   ///< one tags/list or _catalog page
 inline constexpr std::size_t kMaxListBytes = 64 * 1024 * 1024;      ///< all pages of one list
-inline constexpr std::size_t kMaxConfigBlobBytes = 8 * 1024 * 1024; ///< get_blob (an image config)
+inline constexpr std::size_t kMaxConfigBlobBytes = 8 * 1024 * 1024; ///< get_blob's default (an image config)
 inline constexpr std::size_t kMaxTokenBytes = 256 * 1024;           ///< a token server's reply
 inline constexpr std::size_t kMaxErrorBytes = 64 * 1024;            ///< any other body (errors, upload replies)
 /// The slowest upload the client waits for, after request_timeout.
@@ -164,8 +164,10 @@ public:
     /// drops them from the catalog).
     std::vector<std::string> catalog();
 
-    /// GET a small blob (a config) into memory, its digest verified.
-    std::string get_blob(const std::string& repo, const std::string& digest);
+    /// GET a small blob (a config) into memory, its digest verified; one over
+    /// `max_bytes` is a RegistryError.
+    std::string get_blob(const std::string& repo, const std::string& digest,
+                         std::size_t max_bytes = kMaxConfigBlobBytes);
 
 private:
     struct Impl;
