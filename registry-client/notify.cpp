@@ -37,12 +37,14 @@ std::optional<std::string> post_json(const std::string& url, const std::string& 
     };
     httplib::Response response;
     httplib::Error error = httplib::Error::Success;
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
     {
-        detail::RequestGuard guard(std::chrono::steady_clock::now() + timeout, {}, [&client] { client.stop(); });
+        detail::RequestGuard guard(deadline, {}, [&client] { client.stop(); });
         client.send(request, response, error);
-        if (status == 0 && guard.fired() == detail::RequestGuard::Fired::deadline) {
-            return "no answer within " + std::to_string(timeout.count()) + " s";
-        }
+    }
+    // Whichever ended it, the socket timeout or the guard, the peer ran out of time.
+    if (status == 0 && std::chrono::steady_clock::now() >= deadline) {
+        return "no answer within " + std::to_string(timeout.count()) + " s";
     }
     if (status == 0) {
         return httplib::to_string(error);
