@@ -40,7 +40,10 @@ std::optional<std::string> post_json(const std::string& url, const std::string& 
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     {
         detail::RequestGuard guard(deadline, {}, [&client] { client.stop(); });
-        client.send(request, response, error);
+        // httplib skips the handler for a 204: that reply ends at its headers anyway.
+        if (client.send(request, response, error)) {
+            status = response.status;
+        }
     }
     // Whichever ended it, the socket timeout or the guard, the peer ran out of time.
     if (status == 0 && std::chrono::steady_clock::now() >= deadline) {
