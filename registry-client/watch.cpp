@@ -1,20 +1,15 @@
 #include "registry-client/watch.h"
 
 #include <algorithm>
-#include <thread>
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "registry-client/hook_listener.h"
 
 namespace kiln::registry {
 namespace {
 
-// A hook body is a build's notify JSON; nothing bigger is read.
-constexpr std::size_t kMaxHookBody = 64 * 1024;
-// A client silent this long is cut off (per read: httplib has no total).
-constexpr std::chrono::seconds kHookSocketTimeout{5};
 // While the registry misbehaves, checks back off to this (or the interval, if longer).
 constexpr std::chrono::milliseconds kMaxOutageDelay{std::chrono::seconds(60)};
 
@@ -30,15 +25,7 @@ bool same_token(const std::string& given, const std::string& expected) {
 }  // namespace
 
 struct Watcher::Listener {
-    httplib::Server server;
-    std::thread thread;
-
-    ~Listener() {
-        server.stop();
-        if (thread.joinable()) {
-            thread.join();
-        }
-    }
+    detail::HookListener hook;
 };
 
 Watcher::Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action)
@@ -68,49 +55,19 @@ int Watcher::start_listener() {
     if (options_.token.empty()) {
         throw UsageError(describe(doing, "--listen needs --token, so that only your builds can trigger a check"));
     }
-    listener_ = std::make_unique<Listener>();
-    httplib::Server& server = listener_->server;
-    server.set_read_timeout(kHookSocketTimeout);
-    server.set_write_timeout(kHookSocketTimeout);
-    server.set_keep_alive_max_count(1);   // a refused body is left unread, so the connection cannot be reused
-    server.set_payload_max_length(kMaxHookBody);
-    // With a content reader the handler runs once the headers are in, so the
-    // token is checked before a byte of the body is read.
-    server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response,
-                                const httplib::ContentReader& read_body) {
-        std::string given = request.get_param_value("token");
-        std::string authorization = request.get_header_value("Authorization");
-        if (authorization.rfind("Bearer ", 0) == 0) {
-            given = authorization.substr(7);
+    auto judge = [this](const std::string& token, const std::string& remote) {
+        if (!same_token(token, options_.token)) {
+            spdlog::warn("watch hook=refused from={}", remote);
+            return false;
         }
-        if (!same_token(given, options_.token)) {
-            spdlog::warn("watch hook=refused from={}", request.remote_addr);
-            response.status = 403;
-            response.set_content("forbidden: wrong or missing token\n", "text/plain");
-            return;
-        }
-        std::size_t length = 0;
-        bool complete = read_body([&length](const char*, std::size_t size) {
-            length += size;
-            return length <= kMaxHookBody;
-        });
-        if (!complete) {
-            spdlog::warn("watch hook=refused from={} reason=\"body over {} bytes or too slow\"", request.remote_addr,
-                         kMaxHookBody);
-            response.status = 413;
-            response.set_content("body too large or too slow\n", "text/plain");
-            return;
-        }
-        spdlog::info("watch hook=accepted from={}", request.remote_addr);
+        return true;
+    };
+    auto accepted = [this](const std::string& remote) {
+        spdlog::info("watch hook=accepted from={}", remote);
         notify();
-        response.status = 202;
-        response.set_content("check queued\n", "text/plain");
-    });
-    int bound = port == 0 ? server.bind_to_any_port(host) : (server.bind_to_port(host, port) ? port : -1);
-    if (bound <= 0) {
-        throw Error(describe(doing, "cannot bind (address in use or not local?)"));
-    }
-    listener_->thread = std::thread([this] { listener_->server.listen_after_bind(); });
+    };
+    listener_.reset(new Listener{detail::HookListener(host, port, judge, accepted)});
+    const int bound = listener_->hook.port();
     spdlog::info("watch listen={}:{} path=/hook", host, bound);
     return bound;
 }

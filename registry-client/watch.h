@@ -33,9 +33,9 @@ using WatchAction = std::function<int(const std::string& image, const std::strin
 /// (again only when the error changes) and ridden out; checks back off from
 /// the interval, doubling, to 60 s (or the interval, if longer), and return to
 /// the interval once the registry answers. Each check is bounded by the
-/// client's request_timeout. The listener reads the token from the headers
-/// before any body, refuses bodies over 64 KiB, and cuts off a client silent
-/// for 5 s.
+/// client's request_timeout. The listener (detail::HookListener) judges the
+/// token from the headers before reading any body, refuses bodies over
+/// 64 KiB and headers over 8 KiB, and gives each connection 10 s in all.
 class Watcher {
 public:
     Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action);

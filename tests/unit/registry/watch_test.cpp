@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 #include <httplib.h>
 
+#include "registry-client/hook_listener.h"
 #include "tests/support/faulty_peer.h"
 
 using namespace kiln::registry;
@@ -126,4 +127,32 @@ TEST_CASE("the hook listener checks the token before the body and caps the body"
         REQUIRE(result);
         CHECK(result->status == 202);
     }
+}
+
+TEST_CASE("the hook listener drops a client that trickles its request, at the deadline", "[watch]") {
+    std::atomic<int> accepted{0};
+    kiln::registry::detail::HookLimits limits;
+    limits.deadline = std::chrono::milliseconds(500);
+    kiln::registry::detail::HookListener listener(
+        "127.0.0.1", 0, [](const std::string&, const std::string&) { return true; },
+        [&accepted](const std::string&) { ++accepted; }, limits);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(listener.port()));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    REQUIRE(connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
+    // A byte every 100 ms: each read sees progress, only a total deadline ends it.
+    const std::string request = "POST /hook?token=t HTTP/1.1\r\nHost: x\r\nX-Slow: ";
+    bool closed = false;
+    for (std::size_t i = 0; i < 100 && !closed; ++i) {
+        const char byte = i < request.size() ? request[i] : 'a';
+        closed = send(fd, &byte, 1, MSG_NOSIGNAL) != 1;
+        char answer[64];
+        closed = closed || recv(fd, answer, sizeof answer, MSG_DONTWAIT) == 0;
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    close(fd);
+    CHECK(closed);
+    CHECK(accepted == 0);
 }
