@@ -83,7 +83,8 @@ Handler define_watch(CLI::App& command) {
     command.add_flag("--now", settings->now, "Also run the command for the digest found at start");
     command.add_flag("--once", settings->once, "Check once (running the command if --now), then exit");
     command.add_option("--listen", settings->listen,
-                       "HOST:PORT to accept POST /hook (any body, e.g. a build's notify JSON), which triggers a check at once");
+                       "HOST:PORT to accept POST /hook (any body up to 64 KiB, e.g. a build's notify JSON), which triggers a "
+                       "check at once; each connection gets 10s in all");
     command.add_option("--token", settings->token,
                        "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403");
     command.footer("Logs go to stderr as key=value lines. A registry failure is logged and ridden out, checking less often "
