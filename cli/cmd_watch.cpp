@@ -83,10 +83,12 @@ Handler define_watch(CLI::App& command) {
     command.add_flag("--now", settings->now, "Also run the command for the digest found at start");
     command.add_flag("--once", settings->once, "Check once (running the command if --now), then exit");
     command.add_option("--listen", settings->listen,
-                       "HOST:PORT to accept POST /hook (any body, e.g. a build's notify JSON), which triggers a check at once");
+                       "HOST:PORT to accept POST /hook (any body up to 64 KiB, e.g. a build's notify JSON), which triggers a "
+                       "check at once; each connection gets 10s in all");
     command.add_option("--token", settings->token,
                        "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403");
-    command.footer("Logs go to stderr as key=value lines. A registry outage is logged once and ridden out. "
+    command.footer("Logs go to stderr as key=value lines. A registry failure is logged and ridden out, checking less often "
+                   "(up to every 60s) until it answers; each check gives up after 30s. "
                    "Exit codes: 0 after --once, 1 bad arguments, 2 --once could not check.");
     return [settings](Context& context) {
         std::optional<std::chrono::seconds> interval = parse_duration(settings->interval);
@@ -95,8 +97,10 @@ Handler define_watch(CLI::App& command) {
                                       "expected a duration of at least 1s, e.g. 10s or 1m"));
         }
         const config::RegistryConfig& settings_registry = context.config().registry;
-        registry::ClientOptions configured{settings_registry.url, settings_registry.username,
-                                           settings_registry.password};
+        registry::ClientOptions configured;
+        configured.url = settings_registry.url;
+        configured.username = settings_registry.username;
+        configured.password = settings_registry.password;
         registry::Reference ref = registry::parse_reference(settings->ref, registry::host_of_url(configured.url));
         registry::Client client(registry::client_options_for(ref, configured));
         registry::WatchOptions options;

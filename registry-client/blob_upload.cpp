@@ -179,7 +179,7 @@ BlobDescriptor BlobUpload::run(const BlobSource& source, const Progress& progres
         if (answered && !Transport::retryable(response.status) && response.status != 401) {
             fail(response);
         }
-        if (attempt >= transport_.options().retries) {
+        if (attempt >= transport_.options().retries || (!answered && !failure.retryable)) {
             if (answered) {
                 fail(response);
             }
@@ -187,7 +187,7 @@ BlobDescriptor BlobUpload::run(const BlobSource& source, const Progress& progres
         }
         spdlog::warn("{}: {}; retrying", doing_,
                      answered ? explain_response(response, transport_.options()) : failure.reason);
-        transport_.backoff(attempt + 1);
+        transport_.backoff(attempt + 1, doing_);
         offset = recover();
     }
 }

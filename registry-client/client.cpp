@@ -84,8 +84,16 @@ struct Client::Impl {
     std::vector<nlohmann::json> pages(const std::string& first, const std::string& doing, bool* unknown_name) {
         std::vector<nlohmann::json> bodies;
         HttpRequest next = request("GET", first);
+        next.body_limit = kMaxListPageBytes;
+        next.body_kind = "a list page";
+        std::size_t total = 0;
         for (int page = 0; page < 10000; ++page) {
             HttpResponse response = send(next, doing);
+            total += response.body.size();
+            if (total > kMaxListBytes) {
+                throw RegistryError(describe(doing, "the registry sent list pages over kiln's limit of " +
+                                                        detail::limit_text(kMaxListBytes) + " in all"));
+            }
             if (unknown_name && response.status == 404) {
                 *unknown_name = true;
                 return bodies;
@@ -173,6 +181,8 @@ std::optional<Manifest> Client::get_manifest(const std::string& repo, const std:
     std::string doing = "reading manifest " + reference_label(repo, reference);
     HttpRequest get = impl_->request("GET", "/v2/" + repo + "/manifests/" + reference);
     get.headers.emplace_back("Accept", manifest_accept_list());
+    get.body_limit = kMaxManifestBytes;
+    get.body_kind = "a manifest";
     HttpResponse response = impl_->send(get, doing);
     if (response.status == 404) {
         return std::nullopt;
@@ -300,9 +310,11 @@ std::vector<std::string> Client::catalog() {
     return visible;
 }
 
-std::string Client::get_blob(const std::string& repo, const std::string& digest) {
+std::string Client::get_blob(const std::string& repo, const std::string& digest, std::size_t max_bytes) {
     std::string doing = "reading blob " + short_digest(digest) + " from " + repo;
     HttpRequest get = impl_->request("GET", "/v2/" + repo + "/blobs/" + digest);
+    get.body_limit = max_bytes;
+    get.body_kind = "a config blob";
     HttpResponse response = impl_->send(get, doing);
     for (int hop = 0; hop < 3 && response.status >= 300 && response.status < 400 && response.has_header("Location");
          ++hop) {

@@ -28,8 +28,30 @@ struct ClientOptions {
     std::string username;                   ///< empty: anonymous
     std::string password;
     int retries = 3;                        ///< extra attempts on connection errors, 429 and 5xx
-    std::chrono::seconds timeout{300};      ///< read/write timeout per request (httplib's 5 s is too short)
+    std::chrono::seconds timeout{300};      ///< longest silence on the socket while a blob is sent
+    /// Total time for one request and its answer, however the peer trickles
+    /// bytes. An upload earns kUploadFloorBytesPerSecond more time for each
+    /// byte it sends. A request that runs out of it is not retried: a registry
+    /// that does not answer in this long is hung, not restarting.
+    std::chrono::seconds request_timeout{30};
+    /// The whole operation ends here (a build's timeout): every request,
+    /// retry and backoff stops at it with `<doing>: deadline reached`.
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    /// Polled during requests and backoff (from another thread, so it must be
+    /// thread-safe); true stops the operation with `<doing>: cancelled`.
+    std::function<bool()> cancelled;
 };
+
+/// Caps on what the client reads into memory; a response over its cap is a
+/// RegistryError `... sent more than N for ...`, read no further.
+inline constexpr std::size_t kMaxManifestBytes = 4 * 1024 * 1024;   ///< distribution's own limit
+inline constexpr std::size_t kMaxListPageBytes = 4 * 1024 * 1024;   ///< one tags/list or _catalog page
+inline constexpr std::size_t kMaxListBytes = 64 * 1024 * 1024;      ///< all pages of one list
+inline constexpr std::size_t kMaxConfigBlobBytes = 8 * 1024 * 1024; ///< get_blob's default (an image config)
+inline constexpr std::size_t kMaxTokenBytes = 256 * 1024;           ///< a token server's reply
+inline constexpr std::size_t kMaxErrorBytes = 64 * 1024;            ///< any other body (errors, upload replies)
+/// The slowest upload the client waits for, after request_timeout.
+inline constexpr std::uint64_t kUploadFloorBytesPerSecond = 32 * 1024;
 
 /// Reads up to `capacity` bytes into `buffer`; returns 0 at the end. Throws on I/O errors.
 using BlobReader = std::function<std::size_t(char* buffer, std::size_t capacity)>;
@@ -66,9 +88,12 @@ struct ManifestCheck {
 /// said MANIFEST_BLOB_UNKNOWN: blob unknown to registry (sha256:…)` or `registry
 /// http://127.0.0.1:5000 is not reachable: connection refused (...)`. Expected
 /// "not found" outcomes are values (std::optional, bool). Connection errors, 429
-/// and 5xx are retried `options.retries` times with backoff. A 401 with a
+/// and 5xx are retried `options.retries` times with backoff; a request that
+/// got no complete answer within `options.request_timeout` is not. A 401 with a
 /// `Bearer` challenge fetches a token (with the basic credentials) and retries;
-/// a `Basic` challenge is answered with the credentials.
+/// a `Basic` challenge is answered with the credentials. Credentials go only
+/// to the configured origin (and basic ones to the token realm its challenge
+/// names): an upload Location or redirect to another host or port gets none.
 class Client {
 public:
     explicit Client(ClientOptions options);
@@ -139,8 +164,10 @@ public:
     /// drops them from the catalog).
     std::vector<std::string> catalog();
 
-    /// GET a small blob (a config) into memory, its digest verified.
-    std::string get_blob(const std::string& repo, const std::string& digest);
+    /// GET a small blob (a config) into memory, its digest verified; one over
+    /// `max_bytes` is a RegistryError.
+    std::string get_blob(const std::string& repo, const std::string& digest,
+                         std::size_t max_bytes = kMaxConfigBlobBytes);
 
 private:
     struct Impl;

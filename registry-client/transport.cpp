@@ -4,6 +4,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 #include <thread>
 
 #include <fcntl.h>
@@ -18,9 +19,12 @@
 
 #include "common/error.h"
 #include "common/posix.h"
+#include "registry-client/request_guard.h"
 
 namespace kiln::registry::detail {
 namespace {
+
+using Clock = std::chrono::steady_clock;
 
 std::string lowercase(std::string text) {
     for (char& c : text) {
@@ -70,11 +74,15 @@ std::string diagnose_connect(const Url& url) {
     return lowercase(std::strerror(error == 0 ? ECONNREFUSED : error));
 }
 
-std::string failure_reason(httplib::Error error, const Url& url, const ClientOptions& options) {
-    std::string registry = "registry " + url.scheme + "://" + url.authority();
+std::string registry_label(const Url& url, const ClientOptions& options) {
     if (url.origin() == parse_url(options.url, "registry URL").origin()) {
-        registry = "registry " + options.url;
+        return "registry " + options.url;
     }
+    return "registry " + url.scheme + "://" + url.authority();
+}
+
+std::string failure_reason(httplib::Error error, const Url& url, const ClientOptions& options) {
+    const std::string registry = registry_label(url, options);
     const std::string check = " (check that the registry is running and that registry.url in the kiln config points at it)";
     switch (error) {
     case httplib::Error::Connection:
@@ -144,6 +152,87 @@ std::string base64(const std::string& text) {
     return out;
 }
 
+std::optional<std::string> stop_reason(const ClientOptions& options) {
+    if (options.cancelled && options.cancelled()) {
+        return "cancelled";
+    }
+    if (Clock::now() >= options.deadline) {
+        return "deadline reached";
+    }
+    return std::nullopt;
+}
+
+// Sends `outgoing` on `client`, reading at most `limit` bytes of a 2xx body
+// (kMaxErrorBytes of any other) and never trusting an advertised
+// Content-Length for an allocation. `guard` is already watching the exchange.
+bool perform(httplib::Client& client, httplib::Request& outgoing, const Url& url, const ClientOptions& options,
+             std::size_t limit, const std::string& kind, const RequestGuard& guard, HttpResponse& response,
+             TransportFailure& failure, bool upload = false) {
+    std::size_t cap = kMaxErrorBytes;
+    std::string capped_kind = "an error reply";
+    bool over = false;
+    std::string body;
+    const bool head = outgoing.method == "HEAD";
+    outgoing.response_handler = [&](const httplib::Response& answer) {
+        if (answer.status >= 200 && answer.status < 300) {
+            cap = limit;
+            capped_kind = kind;
+        }
+        // A HEAD's Content-Length describes what a GET would send (a blob's size).
+        const std::string length = answer.get_header_value("Content-Length");
+        if (!head && !length.empty() && length.find_first_not_of("0123456789") == std::string::npos &&
+            (length.size() > 18 || std::stoull(length) > cap)) {
+            over = true;
+            return false;
+        }
+        return true;
+    };
+    outgoing.content_receiver = [&](const char* data, std::size_t size, std::uint64_t, std::uint64_t) {
+        if (body.size() + size > cap) {
+            over = true;
+            return false;
+        }
+        body.append(data, size);
+        return true;
+    };
+    httplib::Response answer;
+    httplib::Error error = httplib::Error::Success;
+    if (client.send(outgoing, answer, error)) {
+        response.status = answer.status;
+        response.headers.assign(answer.headers.begin(), answer.headers.end());
+        response.body = std::move(body);
+        return true;
+    }
+    failure.retryable = false;
+    switch (guard.fired()) {
+    case RequestGuard::Fired::cancelled:
+        failure.reason = "cancelled";
+        return false;
+    case RequestGuard::Fired::deadline:
+        if (Clock::now() >= options.deadline) {
+            failure.reason = "deadline reached";
+        } else if (upload) {
+            failure.reason = registry_label(url, options) + " took the blob slower than " +
+                             limit_text(kUploadFloorBytesPerSecond) + "/s or sent no answer within " +
+                             std::to_string(options.request_timeout.count()) + " s of its end";
+        } else {
+            failure.reason = registry_label(url, options) + " sent no complete answer within " +
+                             std::to_string(options.request_timeout.count()) + " s";
+        }
+        return false;
+    case RequestGuard::Fired::no:
+        break;
+    }
+    if (over) {
+        failure.reason = registry_label(url, options) + " sent " + capped_kind + " over kiln's limit of " +
+                         limit_text(cap);
+        return false;
+    }
+    failure.retryable = true;
+    failure.reason = failure_reason(error, url, options);
+    return false;
+}
+
 }  // namespace
 
 std::string HttpResponse::header(const std::string& name) const {
@@ -167,7 +256,7 @@ struct Transport::Impl {
         auto& slot = connections[url.origin()];
         if (!slot) {
             slot = std::make_unique<httplib::Client>(url.origin());
-            slot->set_connection_timeout(std::chrono::seconds(10));
+            slot->set_connection_timeout(std::min<std::chrono::seconds>(std::chrono::seconds(10), options.request_timeout));
             slot->set_read_timeout(options.timeout);
             slot->set_write_timeout(options.timeout);
             slot->set_keep_alive(true);
@@ -186,20 +275,37 @@ Transport::~Transport() = default;
 
 bool Transport::exchange(const HttpRequest& request, HttpResponse& response, TransportFailure& failure) {
     for (int round = 0;; ++round) {
-        httplib::Headers headers;
+        if (std::optional<std::string> stop = stop_reason(options_)) {
+            failure.reason = *stop;
+            failure.retryable = false;
+            return false;
+        }
+        httplib::Request outgoing;
+        outgoing.method = request.method;
+        outgoing.path = request.url.target;
         for (const auto& [key, value] : request.headers) {
-            headers.emplace(key, value);
+            outgoing.headers.emplace(key, value);
         }
-        if (!impl_->bearer_token.empty()) {
-            headers.emplace("Authorization", "Bearer " + impl_->bearer_token);
-        } else if (!options_.username.empty()) {
-            headers.emplace("Authorization", "Basic " + base64(options_.username + ":" + options_.password));
+        // Credentials belong to the configured registry: an upload Location or
+        // a redirect elsewhere (a storage backend, a hostile registry) gets none.
+        if (request.url.origin() == base_.origin()) {
+            if (!impl_->bearer_token.empty()) {
+                outgoing.headers.emplace("Authorization", "Bearer " + impl_->bearer_token);
+            } else if (!options_.username.empty()) {
+                outgoing.headers.emplace("Authorization", "Basic " + base64(options_.username + ":" + options_.password));
+            }
         }
-        httplib::Client& client = impl_->connection(request.url, options_);
-        const std::string& target = request.url.target;
+        if (!request.content_type.empty()) {
+            outgoing.headers.emplace("Content-Type", request.content_type);
+        }
 
+        const Clock::time_point start = Clock::now();
+        httplib::Client& client = impl_->connection(request.url, options_);
+        RequestGuard guard(std::min(options_.deadline, start + options_.request_timeout), options_.cancelled,
+                           [&client] { client.stop(); });
         std::exception_ptr stream_error;
         bool write_failed = false;
+        std::uint64_t sent = 0;
         std::vector<char> buffer;
         // Returns 1 after writing a piece, 0 at the end of the stream, -1 on failure.
         auto fill = [&](httplib::DataSink& sink) {
@@ -212,57 +318,53 @@ bool Transport::exchange(const HttpRequest& request, HttpResponse& response, Tra
                 return -1;
             }
             if (got == 0) {
+                guard.set_deadline(std::min(options_.deadline, Clock::now() + options_.request_timeout));
                 return 0;
             }
             if (!sink.write(buffer.data(), got)) {
                 write_failed = true;
                 return -1;
             }
+            sent += got;
+            guard.set_deadline(std::min(options_.deadline, start + options_.request_timeout +
+                                                               std::chrono::seconds(sent / kUploadFloorBytesPerSecond)));
             return 1;
         };
-        httplib::Result result{nullptr, httplib::Error::Unknown};
-        if (request.method == "GET") {
-            result = client.Get(target, headers);
-        } else if (request.method == "HEAD") {
-            result = client.Head(target, headers);
-        } else if (request.method == "DELETE") {
-            result = client.Delete(target, headers);
-        } else if (!request.stream) {
-            if (request.method == "POST") {
-                result = client.Post(target, headers, request.body, request.content_type);
-            } else if (request.method == "PUT") {
-                result = client.Put(target, headers, request.body, request.content_type);
-            } else {
-                result = client.Patch(target, headers, request.body, request.content_type);
-            }
+        if (!request.stream) {
+            outgoing.body = request.body;
         } else if (request.stream_length) {
-            auto provider = [&](std::size_t, std::size_t, httplib::DataSink& sink) { return fill(sink) > 0; };
-            result = request.method == "PUT"
-                         ? client.Put(target, headers, *request.stream_length, provider, request.content_type)
-                         : client.Patch(target, headers, *request.stream_length, provider, request.content_type);
+            outgoing.content_length_ = *request.stream_length;
+            outgoing.content_provider_ = [&](std::size_t, std::size_t, httplib::DataSink& sink) {
+                return fill(sink) > 0;
+            };
         } else {
-            auto provider = [&](std::size_t, httplib::DataSink& sink) {
+            outgoing.is_chunked_content_provider_ = true;
+            outgoing.headers.emplace("Transfer-Encoding", "chunked");
+            outgoing.content_provider_ = [&](std::size_t, std::size_t, httplib::DataSink& sink) {
                 int state = fill(sink);
                 if (state == 0) {
                     sink.done();
                 }
                 return state >= 0;
             };
-            result = request.method == "PUT" ? client.Put(target, headers, provider, request.content_type)
-                                             : client.Patch(target, headers, provider, request.content_type);
+        }
+        if (!perform(client, outgoing, request.url, options_, request.body_limit, request.body_kind, guard, response, failure,
+                     static_cast<bool>(request.stream))) {
+            if (stream_error) {
+                std::rethrow_exception(stream_error);
+            }
+            if (write_failed && failure.retryable) {
+                // A body write that fails cancels the request; the cause is the connection.
+                failure.reason = failure_reason(httplib::Error::Write, request.url, options_);
+            }
+            return false;
         }
         if (stream_error) {
             std::rethrow_exception(stream_error);
         }
-        if (!result) {
-            // A body write that fails cancels the request; the cause is the connection.
-            httplib::Error error = write_failed ? httplib::Error::Write : result.error();
-            failure.reason = failure_reason(error, request.url, options_);
-            return false;
+        if (request.method == "HEAD") {
+            response.body.clear();
         }
-        response.status = result->status;
-        response.headers.assign(result->headers.begin(), result->headers.end());
-        response.body = request.method == "HEAD" ? std::string() : result->body;
 
         std::string challenge = response.header("WWW-Authenticate");
         if (response.status != 401 || round > 0 || lowercase(challenge).rfind("bearer", 0) != 0) {
@@ -280,22 +382,36 @@ bool Transport::exchange(const HttpRequest& request, HttpResponse& response, Tra
             }
         }
         realm.target += (realm.target.find('?') == std::string::npos ? query : (query.empty() ? "" : "&" + query.substr(1)));
-        httplib::Headers token_headers;
+        httplib::Request token_request;
+        token_request.method = "GET";
+        token_request.path = realm.target;
+        // The registry's own challenge names the realm, so the basic
+        // credentials go there, as docker and distribution's client do.
         if (!options_.username.empty()) {
-            token_headers.emplace("Authorization", "Basic " + base64(options_.username + ":" + options_.password));
+            token_request.headers.emplace("Authorization", "Basic " + base64(options_.username + ":" + options_.password));
         }
-        auto token_result = impl_->connection(realm, options_).Get(realm.target, token_headers);
-        if (!token_result) {
-            failure.reason = "getting a token from " + realm.origin() + ": " +
-                             failure_reason(token_result.error(), realm, options_);
+        httplib::Client& token_client = impl_->connection(realm, options_);
+        RequestGuard token_guard(std::min(options_.deadline, Clock::now() + options_.request_timeout),
+                                 options_.cancelled, [&token_client] { token_client.stop(); });
+        HttpResponse token_response;
+        if (!perform(token_client, token_request, realm, options_, kMaxTokenBytes, "a token", token_guard, token_response,
+                     failure)) {
+            failure.reason = "getting a token from " + realm.origin() + ": " + failure.reason;
             return false;
         }
-        if (token_result->status != 200) {
-            spdlog::debug("token server {} answered {}", realm.str(), token_result->status);
+        if (token_response.status != 200) {
+            spdlog::debug("token server {} answered {}", realm.str(), token_response.status);
             return true;
         }
-        auto json = nlohmann::json::parse(token_result->body, nullptr, false);
-        std::string token = json.is_object() ? json.value("token", json.value("access_token", "")) : "";
+        auto json = nlohmann::json::parse(token_response.body, nullptr, false);
+        std::string token;
+        if (json.is_object()) {
+            for (const char* key : {"token", "access_token"}) {
+                if (json.contains(key) && json[key].is_string() && token.empty()) {
+                    token = json[key].get<std::string>();
+                }
+            }
+        }
         if (token.empty()) {
             return true;
         }
@@ -314,7 +430,7 @@ HttpResponse Transport::send(const HttpRequest& request, const std::string& doin
         if (answered && !retryable(response.status)) {
             return response;
         }
-        if (attempt >= options_.retries) {
+        if (attempt >= options_.retries || (!answered && !failure.retryable)) {
             if (!answered) {
                 throw RegistryError(describe(doing, failure.reason));
             }
@@ -322,13 +438,24 @@ HttpResponse Transport::send(const HttpRequest& request, const std::string& doin
         }
         spdlog::debug("{}: attempt {} failed ({}), retrying", doing, attempt + 1,
                       answered ? "HTTP " + std::to_string(response.status) : failure.reason);
-        backoff(attempt + 1);
+        backoff(attempt + 1, doing);
     }
 }
 
-void Transport::backoff(int attempt) const {
-    auto delay = std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 4));
-    std::this_thread::sleep_for(std::min<std::chrono::milliseconds>(delay, std::chrono::seconds(8)));
+void Transport::backoff(int attempt, const std::string& doing) const {
+    auto delay = std::min<std::chrono::milliseconds>(std::chrono::milliseconds(500) * (1 << std::min(attempt - 1, 4)),
+                                                     std::chrono::seconds(8));
+    const Clock::time_point until = Clock::now() + delay;
+    // In slices, so that a cancel or the deadline ends the wait, not just the next request.
+    for (check_stop(doing); Clock::now() < until; check_stop(doing)) {
+        std::this_thread::sleep_for(std::min<Clock::duration>(until - Clock::now(), std::chrono::milliseconds(100)));
+    }
+}
+
+void Transport::check_stop(const std::string& doing) const {
+    if (std::optional<std::string> stop = stop_reason(options_)) {
+        throw RegistryError(describe(doing, *stop));
+    }
 }
 
 std::string explain_response(const HttpResponse& response, const ClientOptions& options) {
@@ -370,6 +497,14 @@ void expect_status(const HttpResponse& response, std::initializer_list<int> expe
     if (std::find(expected.begin(), expected.end(), response.status) == expected.end()) {
         throw RegistryError(describe(doing, explain_response(response, options)));
     }
+}
+
+std::string limit_text(std::uint64_t bytes) {
+    constexpr std::uint64_t kMiB = 1024 * 1024;
+    if (bytes >= kMiB && bytes % kMiB == 0) {
+        return std::to_string(bytes / kMiB) + " MiB";
+    }
+    return std::to_string(bytes / 1024) + " KiB";
 }
 
 std::string short_digest(const std::string& digest) {

@@ -1,14 +1,17 @@
 #include "registry-client/watch.h"
 
-#include <thread>
+#include <algorithm>
 
-#include <httplib.h>
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "registry-client/hook_listener.h"
 
 namespace kiln::registry {
 namespace {
+
+// While the registry misbehaves, checks back off to this (or the interval, if longer).
+constexpr std::chrono::milliseconds kMaxOutageDelay{std::chrono::seconds(60)};
 
 // Compares without an early exit, so response times do not leak the token.
 bool same_token(const std::string& given, const std::string& expected) {
@@ -22,15 +25,7 @@ bool same_token(const std::string& given, const std::string& expected) {
 }  // namespace
 
 struct Watcher::Listener {
-    httplib::Server server;
-    std::thread thread;
-
-    ~Listener() {
-        server.stop();
-        if (thread.joinable()) {
-            thread.join();
-        }
-    }
+    detail::HookListener hook;
 };
 
 Watcher::Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action)
@@ -60,29 +55,19 @@ int Watcher::start_listener() {
     if (options_.token.empty()) {
         throw UsageError(describe(doing, "--listen needs --token, so that only your builds can trigger a check"));
     }
-    listener_ = std::make_unique<Listener>();
-    listener_->server.Post("/hook", [this](const httplib::Request& request, httplib::Response& response) {
-        std::string given = request.get_param_value("token");
-        std::string authorization = request.get_header_value("Authorization");
-        if (authorization.rfind("Bearer ", 0) == 0) {
-            given = authorization.substr(7);
+    auto judge = [this](const std::string& token, const std::string& remote) {
+        if (!same_token(token, options_.token)) {
+            spdlog::warn("watch hook=refused from={}", remote);
+            return false;
         }
-        if (!same_token(given, options_.token)) {
-            spdlog::warn("watch hook=refused from={}", request.remote_addr);
-            response.status = 403;
-            response.set_content("forbidden: wrong or missing token\n", "text/plain");
-            return;
-        }
-        spdlog::info("watch hook=accepted from={}", request.remote_addr);
+        return true;
+    };
+    auto accepted = [this](const std::string& remote) {
+        spdlog::info("watch hook=accepted from={}", remote);
         notify();
-        response.status = 202;
-        response.set_content("check queued\n", "text/plain");
-    });
-    int bound = port == 0 ? listener_->server.bind_to_any_port(host) : (listener_->server.bind_to_port(host, port) ? port : -1);
-    if (bound <= 0) {
-        throw Error(describe(doing, "cannot bind (address in use or not local?)"));
-    }
-    listener_->thread = std::thread([this] { listener_->server.listen_after_bind(); });
+    };
+    listener_.reset(new Listener{detail::HookListener(host, port, judge, accepted)});
+    const int bound = listener_->hook.port();
     spdlog::info("watch listen={}:{} path=/hook", host, bound);
     return bound;
 }
@@ -110,19 +95,23 @@ void Watcher::check(bool& first) {
     ManifestCheck result;
     try {
         result = client_.check_manifest(ref_.name, ref_.reference(), known_);
-    } catch (const RegistryError& error) {
+    } catch (const std::exception& error) {
+        // Whatever the registry does (hangs, floods, garbage), a long-running
+        // watch logs it and checks again later; only --once reports it.
         if (options_.once) {
             throw;
         }
-        if (!down_) {
-            spdlog::warn("watch status=unreachable error=\"{}\" retry_every={}ms", error.what(), options_.interval.count());
-            down_ = true;
+        ++failures_;
+        if (error.what() != last_error_) {
+            spdlog::warn("watch status=unreachable error=\"{}\" retry_in={}ms", error.what(), delay().count());
+            last_error_ = error.what();
         }
         return;
     }
-    if (down_) {
+    if (failures_ > 0) {
         spdlog::info("watch status=reachable");
-        down_ = false;
+        failures_ = 0;
+        last_error_.clear();
     }
     bool was_first = first;
     first = false;
@@ -157,9 +146,18 @@ void Watcher::check(bool& first) {
     }
 }
 
+std::chrono::milliseconds Watcher::delay() const {
+    std::chrono::milliseconds delay = options_.interval;
+    const std::chrono::milliseconds cap = std::max(options_.interval, kMaxOutageDelay);
+    for (int i = 1; i < failures_ && delay < cap; ++i) {
+        delay *= 2;
+    }
+    return std::min(delay, cap);
+}
+
 void Watcher::wait() {
     std::unique_lock lock(mutex_);
-    wake_.wait_for(lock, options_.interval, [this] { return notified_ || stopped_; });
+    wake_.wait_for(lock, delay(), [this] { return notified_ || stopped_; });
 }
 
 void Watcher::stop() {

@@ -29,8 +29,13 @@ struct WatchOptions {
 using WatchAction = std::function<int(const std::string& image, const std::string& digest)>;
 
 /// The poll loop. Runs one action at a time, in the calling thread. Logs to
-/// spdlog as `watch key=value ...`. A registry outage is logged once and
-/// ridden out; the loop checks again every interval.
+/// spdlog as `watch key=value ...`. A registry failure of any kind is logged
+/// (again only when the error changes) and ridden out; checks back off from
+/// the interval, doubling, to 60 s (or the interval, if longer), and return to
+/// the interval once the registry answers. Each check is bounded by the
+/// client's request_timeout. The listener (detail::HookListener) judges the
+/// token from the headers before reading any body, refuses bodies over
+/// 64 KiB and headers over 8 KiB, and gives each connection 10 s in all.
 class Watcher {
 public:
     Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action);
@@ -43,7 +48,7 @@ public:
     /// cannot bind.
     int start_listener();
     /// Loops until stop(); with `once`, returns after the first check. Throws
-    /// RegistryError only with `once` (the check is the whole job then).
+    /// (RegistryError) only with `once`: the check is the whole job then.
     void run();
     /// Thread-safe: ends run() after the current action.
     void stop();
@@ -52,6 +57,7 @@ public:
 
 private:
     void check(bool& first);
+    std::chrono::milliseconds delay() const;   ///< until the next check, backed off while failing
     void wait();
 
     Client& client_;
@@ -59,7 +65,8 @@ private:
     WatchOptions options_;
     WatchAction action_;
     std::string known_;          ///< digest last acted on or taken as the baseline
-    bool down_ = false;          ///< an outage is being ridden out (logged once)
+    int failures_ = 0;           ///< checks failed in a row
+    std::string last_error_;     ///< logged already, so a long outage is one line
     bool missing_logged_ = false;
     std::mutex mutex_;
     std::condition_variable wake_;

@@ -94,6 +94,18 @@ std::vector<std::string> make_argv(const Context& context, const std::vector<std
     return argv;
 }
 
+/// The build's outcome when its time ran out or it was cancelled, for a step
+/// that is not a process (the image step).
+std::optional<BuildOutcome> limit_reached(const Context& context) {
+    ProcessResult result;
+    if (context.cancel_requested && context.cancel_requested()) {
+        result.ending = Ending::cancelled;
+    } else if (Clock::now() >= context.deadline) {
+        result.ending = Ending::timed_out;
+    }
+    return stopped(context, result);
+}
+
 enum class Probe { exists, missing };
 
 /// Asks make whether the Makefile can make `target`, without running recipes.
@@ -216,7 +228,10 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
         return {BuildStatus::skipped, std::nullopt, reason};
     }
     if (plan.after_make) {
-        if (auto outcome = plan.after_make(worktree->dir())) {
+        if (auto outcome = plan.after_make(worktree->dir(), context.deadline)) {
+            if (auto stop = limit_reached(context)) {
+                return *stop;
+            }
             return *outcome;
         }
     }

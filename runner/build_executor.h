@@ -48,8 +48,12 @@ struct BuildPlan {
     /// (a fresh one not yet removed, a slot still locked): the place for steps
     /// that read what make wrote, like pushing image.archive. Returns the
     /// outcome that replaces success (e.g. failed with a reason), or nothing.
-    /// An Error it throws fails the build like any other.
-    std::function<std::optional<BuildOutcome>(const std::filesystem::path& worktree)> after_make;
+    /// An Error it throws fails the build like any other. It gets the build's
+    /// deadline and must stop by then or on a cancel; a failure that comes
+    /// with either ends the build `timeout` or `cancelled`, as make's would.
+    std::function<std::optional<BuildOutcome>(const std::filesystem::path& worktree,
+                                              std::chrono::steady_clock::time_point deadline)>
+        after_make;
 };
 
 /// Runs the build of `plan`, writing make's output and `[kiln]` lines (one per

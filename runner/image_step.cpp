@@ -100,7 +100,8 @@ ImageOutcome record_pushed_image(const registry::ClientOptions& options, const r
 }  // namespace
 
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
-                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log) {
+                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log,
+                           const StepLimits& limits) {
     ImageOutcome outcome;
     if (repo_config.no_image) {
         outcome.ok = true;
@@ -117,6 +118,8 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
     options.url = config.registry.url;
     options.username = config.registry.username;
     options.password = config.registry.password;
+    options.deadline = limits.deadline;
+    options.cancelled = limits.cancelled;
     if (!repo_config.image) {
         return record_pushed_image(options, target, log);
     }

@@ -5,7 +5,9 @@
 // and older build tags are pruned; an image the build pushed without
 // promising it is recorded and tagged `latest`.
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <string>
 
 #include "config/config.h"
@@ -22,6 +24,13 @@ struct ImageOutcome {
     std::string reason;  ///< why not ok: the build is then `failed` with it
 };
 
+/// When the image step must stop: the build's deadline and its cancel check
+/// (polled from the registry client's watchdog thread, so thread-safe).
+struct StepLimits {
+    std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+    std::function<bool()> cancelled;
+};
+
 /// With `image: false`: nothing. Without `image:`: when the build pushed
 /// `REGISTRY/<repo name>:<sha>` ($IMAGE), records it and tags it `latest`;
 /// whatever the registry says, the outcome is ok (a failure to ask or to tag
@@ -32,8 +41,11 @@ struct ImageOutcome {
 /// with `image.keep`, deletes images only older build tags name (this
 /// build's image is always one of those kept). Writes a
 /// `[kiln]` line per step to `log`. Registry failures (after the client's
-/// retries) come back as a reason, never as an exception.
+/// retries) come back as a reason, never as an exception. Every request,
+/// retry and backoff stops at `limits` (reason `...: deadline reached` or
+/// `...: cancelled`).
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
-                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log);
+                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log,
+                           const StepLimits& limits = {});
 
 }  // namespace kiln::runner

@@ -42,9 +42,10 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
     plan.leader_file = layout.leader_file(job.repo, job.number);
     // The image step reads what make wrote (image.archive), so it runs while
     // the worktree is still held; its failure fails the build.
-    plan.after_make = [&](const std::filesystem::path& worktree) -> std::optional<BuildOutcome> {
+    plan.after_make = [&](const std::filesystem::path& worktree,
+                          std::chrono::steady_clock::time_point deadline) -> std::optional<BuildOutcome> {
         const BuildIdentity build{job.repo, job.branch, job.ref, job.sha, job.number};
-        const ImageOutcome image = publish_image(config, repo_config, build, worktree, log);
+        const ImageOutcome image = publish_image(config, repo_config, build, worktree, log, {deadline, cancel_requested});
         result.image = image.image;
         result.digest = image.digest;
         if (image.ok) {

@@ -297,7 +297,7 @@ TEST_CASE("after_make sees what make wrote, and its outcome replaces success", "
     auto plan = fixture.plan(sha);
     plan.repo_config.workspace = kiln::config::Workspace::fresh;
     std::string seen;
-    plan.after_make = [&seen](const fs::path& worktree) -> std::optional<BuildOutcome> {
+    plan.after_make = [&seen](const fs::path& worktree, std::chrono::steady_clock::time_point) -> std::optional<BuildOutcome> {
         seen = read_file(worktree / "out" / "image.tar");
         return BuildOutcome{BuildStatus::failed, std::nullopt, "pushing the image: registry down"};
     };
