@@ -205,9 +205,23 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         request.ref = build.ref;
         request.sha = build.sha;
         request.trigger = "push";
-        queued.push_back(runner::enqueue_build(layout, request));
+        try {
+            queued.push_back(runner::enqueue_build(layout, request));
+        } catch (const StateError& error) {
+            // git holds the push whatever happens here, and a failing
+            // post-receive only adds git's own error line: say what to do.
+            out << "[kiln] " << *repo << " " << build.branch << ": cannot record this push: " << error.what()
+                << std::endl;
+            out << "[kiln] the commit is in the repository; once kiln can write to " << config.state_dir.string()
+                << " again, build it: ssh " << host << " kiln rebuild " << *repo << " " << build.sha.substr(0, 8)
+                << std::endl;
+            continue;
+        }
         out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(host, queued.back())
             << ")" << std::endl;
+    }
+    if (queued.empty()) {
+        return kExitOk;
     }
     if (context.start_runner && !runner::runner_running(layout)) {
         const std::optional<fs::path> config_file =
