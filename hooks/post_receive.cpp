@@ -7,6 +7,7 @@
 #include <memory>
 #include <system_error>
 
+#include "common/commit_root.h"
 #include "common/error.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
@@ -47,16 +48,25 @@ void add_lines(std::vector<std::string>& notes, const std::string& prefix, const
     }
 }
 
-// True when the commit has a file GNU make reads by default: a push with
-// nothing to build costs the pusher (almost) nothing, not a queued job and a
-// worktree update.
-bool has_makefile(const git::CommitRoot& root) {
+// Nothing when the commit has a file GNU make reads by default; else why it
+// has none, in a few words. A push with nothing to build costs the pusher
+// (almost) nothing, not a queued job and a worktree update. A directory or a
+// submodule of that name is nothing make can read. A symlink is one make
+// follows, to a target only a checkout can tell: it is queued, and the runner
+// records `skipped` when it leads to no file.
+std::optional<std::string> no_makefile_reason(const git::CommitRoot& root) {
+    std::string reason;
     for (const char* name : kMakefileNames) {
-        if (root.modes.contains(name)) {
-            return true;
+        const auto entry = root.modes.find(name);
+        if (entry == root.modes.end()) {
+            continue;
         }
+        if (git::is_regular_file_mode(entry->second) || git::is_symlink_mode(entry->second)) {
+            return std::nullopt;
+        }
+        reason += std::string(reason.empty() ? " (" : ", ") + name + " is " + git::describe_mode(entry->second);
     }
-    return false;
+    return reason.empty() ? reason : reason + ")";
 }
 
 void plan_branch(const config::Config& config, const fs::path& repo_path, const std::string& repo,
@@ -87,8 +97,8 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
                              "): not building");
         return;
     }
-    if (!has_makefile(root)) {
-        plan.notes.push_back("no Makefile in " + repo + " " + branch + " at " + update.new_sha.substr(0, 8) +
+    if (const std::optional<std::string> reason = no_makefile_reason(root)) {
+        plan.notes.push_back("no Makefile in " + repo + " " + branch + " at " + update.new_sha.substr(0, 8) + *reason +
                              ": nothing to build");
         return;
     }
