@@ -133,6 +133,10 @@ std::string follow_hint(const std::string& host, const runner::BuildRecord& reco
     return "ssh " + host + " kiln logs " + record.repo + " " + std::to_string(record.number) + " -f";
 }
 
+std::string show_command(const runner::BuildRecord& record) {
+    return "kiln show " + record.repo + " " + std::to_string(record.number);
+}
+
 }  // namespace
 
 std::optional<std::string> repo_name_under(const fs::path& git_root, const fs::path& repo_path) {
@@ -245,15 +249,23 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
 
     int exit_code = kExitOk;
     for (const runner::BuildRecord& build : queued) {
-        const runner::BuildRecord last = runner::follow_build(layout, build.repo, build.number, out, keep_going);
-        if (!runner::is_final(last.status)) {
+        const runner::FollowResult result =
+            runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
+        const runner::BuildRecord& last = result.record;
+        const std::string show = "ssh " + host + " " + show_command(last);
+        if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
+            out << *line << std::endl;
+            exit_code = kExitFailed;
+            continue;
+        }
+        if (result.end == runner::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
             out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
                 << ")" << std::endl;
             return exit_code;
         }
         out << final_line(last) << std::endl;
-        if (runner::follow_exit_code(last.status) != kExitOk) {
+        if (runner::follow_exit_code(last.status) != kExitOk && exit_code == kExitOk) {
             exit_code = kExitBuildFailed;
         }
     }
