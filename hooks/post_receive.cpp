@@ -249,6 +249,11 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
 
     int exit_code = kExitOk;
     for (const runner::BuildRecord& build : queued) {
+        // Said once, before a wait that would otherwise print nothing at all.
+        const runner::BuildRecord now = runner::read_record(layout, build.repo, build.number);
+        if (const std::optional<std::string> wait = runner::why_waiting(layout, now, config.runner.jobs)) {
+            out << "[kiln] " << build.label() << " " << *wait << std::endl;
+        }
         const runner::FollowResult result =
             runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
         const runner::BuildRecord& last = result.record;

@@ -56,8 +56,9 @@ struct PostReceiveContext {
 /// The post-receive hook: plans the push, queues each build (printing
 /// `[kiln] build app#42 queued (follow: ssh HOST kiln logs app 42 -f)`), starts
 /// a detached runner when none holds the runner lock, then (unless
-/// `kiln.detach`) streams each build's log to `out` and ends it with one
-/// line: `[kiln] app#42 success in 3s`. A build that cannot be recorded
+/// `kiln.detach`) streams each build's log to `out`, first saying why it waits
+/// when it does (`[kiln] app#42 waits for app#41 on main`), and ends it with
+/// one line: `[kiln] app#42 success in 3s`. A build that cannot be recorded
 /// (a full disk) is named in two lines, with the `kiln rebuild` that builds it
 /// later, and is not followed. A build whose record can no longer become final
 /// (the disk is full, its runner died) ends with stalled_line(). When

@@ -1,5 +1,6 @@
 #include "runner/log_follow.h"
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 
@@ -11,6 +12,7 @@
 
 #include "common/error.h"
 #include "common/posix.h"
+#include "runner/queue.h"
 #include "runner/runner_lock.h"
 
 namespace kiln::runner {
@@ -118,6 +120,32 @@ FollowResult follow_build(const StateLayout& layout, const std::string& repo, in
             }
         }
     }
+}
+
+std::optional<std::string> why_waiting(const StateLayout& layout, const BuildRecord& record, int jobs) {
+    if (record.status != BuildStatus::queued) {
+        return std::nullopt;
+    }
+    const std::string key = job_for(record, {}).branch_key();
+    std::optional<std::string> same_branch;
+    int active = 0;
+    for (const Job& job : list_claimed(layout)) {
+        const std::optional<BuildRecord> claimed = find_record(layout, job.repo, job.number);
+        if (!claimed || is_final(claimed->status) || (job.repo == record.repo && job.number == record.number)) {
+            continue;  // released a moment from now, or our own claim
+        }
+        ++active;
+        if (job.branch_key() == key && !same_branch) {
+            same_branch = "waits for " + claimed->label() + (job.branch.empty() ? "" : " on " + job.branch);
+        }
+    }
+    if (same_branch) {
+        return same_branch;
+    }
+    if (active >= std::max(1, jobs)) {
+        return "waits for a free runner slot (runner.jobs: " + std::to_string(std::max(1, jobs)) + ")";
+    }
+    return std::nullopt;
 }
 
 std::optional<std::string> stalled_line(const StateLayout& layout, const FollowResult& result,

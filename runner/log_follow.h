@@ -50,6 +50,13 @@ FollowResult follow_build(const StateLayout& layout, const std::string& repo, in
 std::optional<std::string> stalled_line(const StateLayout& layout, const FollowResult& result,
                                         const std::string& show_command);
 
+/// Why the queued build `record` does not run yet, as the runner decides (one
+/// build at a time per repo and branch, `jobs` builds at once), from the jobs
+/// runners have claimed: `waits for app#11 on main`, or `waits for a free
+/// runner slot (runner.jobs: 2)`. Nothing when it is not queued or nothing
+/// claimed holds it back. Throws StateError.
+std::optional<std::string> why_waiting(const StateLayout& layout, const BuildRecord& record, int jobs);
+
 /// The exit code of `kiln logs -f` (and of a hook that followed the build):
 /// 0 for success or skipped (no Makefile is not a failure), 3 for any other
 /// final status, 2 when the follow ended before the build did (disk_full,

@@ -155,3 +155,20 @@ TEST_CASE("a build on a full disk ends the follow with a line that says so", "[l
               " (No space left on device); its result is recorded once space is freed: kiln show app 1");
 }
 
+TEST_CASE("a queued build says what it waits for", "[log_follow]") {
+    const kiln::test::StateFixture state;
+    const kiln::runner::BuildRecord first = start(state, state.queue("app", "main"));
+    const kiln::runner::BuildRecord second = state.queue("app", "main");
+    const kiln::runner::BuildRecord other = state.queue("app", "feature");
+    CHECK(kiln::runner::why_waiting(state.layout, second, 2) == "waits for app#1 on main");
+    CHECK(kiln::runner::why_waiting(state.layout, other, 1) == "waits for a free runner slot (runner.jobs: 1)");
+    CHECK_FALSE(kiln::runner::why_waiting(state.layout, other, 2));
+    CHECK_FALSE(kiln::runner::why_waiting(state.layout, first, 1));
+
+    SECTION("a build that ended waits for nothing") {
+        kiln::runner::BuildRecord done = first;
+        done.status = BuildStatus::success;
+        kiln::runner::write_record(state.layout, done);
+        CHECK_FALSE(kiln::runner::why_waiting(state.layout, second, 1));
+    }
+}
