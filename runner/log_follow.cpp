@@ -12,8 +12,8 @@
 
 #include "common/error.h"
 #include "common/posix.h"
+#include "runner/build_liveness.h"
 #include "runner/queue.h"
-#include "runner/runner_lock.h"
 
 namespace kiln::runner {
 namespace {
@@ -53,11 +53,11 @@ bool state_dir_full(const StateLayout& layout) {
     return info.f_bavail == 0 || (info.f_files != 0 && info.f_favail == 0);
 }
 
-// Whether a live process still runs `record`'s build. Today that is the runner
-// (it holds the runner lock while it lives, and its builds die with it); the
-// one place to ask a build's own process once builds have one.
-bool build_runner_alive(const StateLayout& layout, const BuildRecord&) {
-    return runner_running(layout);
+// Whether a live process still runs `record`'s build (a runner, or the
+// build's step leader): the one question the follower asks about liveness,
+// answered as `kiln builds` answers it.
+bool build_runner_alive(const StateLayout& layout, const BuildRecord& record) {
+    return build_is_live(layout, record.repo, record.number);
 }
 
 }  // namespace
@@ -156,10 +156,7 @@ std::optional<std::string> stalled_line(const StateLayout& layout, const FollowR
             return "[kiln] " + label + ": kiln cannot write to " + layout.root().string() +
                    " (No space left on device); its result is recorded once space is freed: " + show_command;
         case FollowEnd::runner_gone:
-            return "[kiln] " + label +
-                   ": no runner is running it (the runner died); the next runner to start records it interrupted "
-                   "and queues it again: " +
-                   show_command;
+            return "[kiln] " + label + " interrupted: " + kAbandonedReason + ": " + show_command;
         case FollowEnd::final:
         case FollowEnd::left:
             break;

@@ -16,7 +16,7 @@ enum class FollowEnd {
     final,        ///< build.json is final
     left,         ///< keep_going() turned false or `out` failed: the build goes on
     disk_full,    ///< not final, nothing moved for FollowOptions::stall, and the state dir's file system is full
-    runner_gone,  ///< `running`, nothing moved for FollowOptions::stall, and no live runner runs it
+    runner_gone,  ///< `running`, nothing moved for FollowOptions::stall, and nothing runs it (build_is_live)
 };
 
 struct FollowResult {
@@ -35,7 +35,7 @@ struct FollowOptions {
 /// writes what is left of the log. Never waits forever for a record nobody can
 /// write: when neither the log nor the status moved for `options.stall` and
 /// the state dir's file system has no space left (disk_full), or the build is
-/// `running` with no live runner (runner_gone), it returns; stalled_line()
+/// `running` and no live runner or step leader runs it (runner_gone), it returns; stalled_line()
 /// says what happened. Returns early (left) when keep_going() turns false
 /// (checked at least once a second) or `out` fails (the pusher went away).
 /// Throws StateError when the build does not exist.

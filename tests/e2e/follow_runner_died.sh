@@ -23,5 +23,5 @@ follower_ended() { ! kill -0 "$follower" 2>/dev/null; }
 wait_until 120 follower_ended || fail "kiln logs -f still waits: $(cat "$T/follow.err")"
 wait "$follower"
 assert_eq "$(cat "$T/follow.status")" 2 "exit status of kiln logs -f"
-assert_eq "$(cat "$T/follow.err")" "[kiln] app#1: no runner is running it (the runner died); the next runner to start records it interrupted and queues it again: kiln show app 1" "stderr of kiln logs -f"
+assert_eq "$(cat "$T/follow.err")" "[kiln] app#1 interrupted: its runner died while it ran; the next runner queues it again: kiln show app 1" "stderr of kiln logs -f"
 assert_eq "$(build_field app 1 status)" running "status of app#1, which no runner has recovered yet"

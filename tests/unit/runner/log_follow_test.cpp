@@ -114,8 +114,7 @@ TEST_CASE("a running build whose runner died ends the follow with a line that sa
     CHECK(result.end == FollowEnd::runner_gone);
     CHECK(kiln::runner::follow_exit_code(result) == 2);
     CHECK(kiln::runner::stalled_line(state.layout, result, "kiln show app 1") ==
-          "[kiln] app#1: no runner is running it (the runner died); the next runner to start records it "
-          "interrupted and queues it again: kiln show app 1");
+          "[kiln] app#1 interrupted: its runner died while it ran; the next runner queues it again: kiln show app 1");
 }
 
 TEST_CASE("a quiet build of a live runner is followed on", "[log_follow]") {
