@@ -1,6 +1,8 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
+#include <string>
 
 #include "cli/build_select.h"
 #include "cli/command.h"
@@ -17,14 +19,20 @@ Handler define_logs(CLI::App& command) {
     command.add_option("N", *which, "Build number, or 'last' (default)");
     command.add_flag("-f,--follow", *follow, "Keep printing the log until the build ends");
     command.footer("With -f, the exit code is the build's: 0 for success (or skipped: nothing to build), 3 for any\n"
-                   "other end. The log is a plain file too: 'kiln show REPO N' names it.");
+                   "other end; 2 when kiln can no longer record its end (the state dir's disk is full, or its\n"
+                   "runner died), said on stderr. The log is a plain file too: 'kiln show REPO N' names it.");
     return [repo, which, follow](Context& context) {
         const runner::StateLayout layout(context.config().state_dir);
         const runner::BuildRecord record = select_build(layout, *repo, *which);
         if (*follow) {
-            const runner::BuildRecord final_record =
+            const runner::FollowResult result =
                 runner::follow_build(layout, record.repo, record.number, std::cout, [] { return true; });
-            return runner::follow_exit_code(final_record.status);
+            const std::string show = "kiln show " + record.repo + " " + std::to_string(record.number);
+            if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
+                // stderr: stdout stays the build's log, byte for byte.
+                std::cerr << *line << std::endl;
+            }
+            return runner::follow_exit_code(result);
         }
         const std::filesystem::path log = layout.log_file(record.repo, record.number);
         std::ifstream in(log, std::ios::binary);

@@ -8,7 +8,8 @@ namespace kiln {
 /// Replaces `path` with `content` so that a reader sees the old file or the new
 /// one, never a torn one, even across a crash: writes `path.tmp.<pid>`, fsyncs
 /// it, renames it over `path` and fsyncs the directory. `mode` is the new file's
-/// permission bits. Throws StateError.
+/// permission bits. Throws StateError (`writing '<path>': <why>`, e.g. `No
+/// space left on device`) when any step fails; the temp file is then removed.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content, unsigned mode = 0644);
 
 /// Reads a whole file. Throws StateError when it cannot be opened.

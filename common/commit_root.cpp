@@ -269,7 +269,7 @@ std::optional<CommitRoot> read_from_files(const std::filesystem::path& repo_dir,
     root.commit_id = hex_id(*binary_id(revision));
     root.modes = modes_of(*entries);
     const auto entry = entries->find(file_name);
-    if (entry != entries->end() && (is_regular_file_mode(entry->second.mode) || entry->second.mode == "120000")) {
+    if (entry != entries->end() && (is_regular_file_mode(entry->second.mode) || is_symlink_mode(entry->second.mode))) {
         const std::optional<StoredObject> file = objects.read(hex_id(entry->second.id), max_size);
         if (!file || file->type != "blob") {
             return std::nullopt;
@@ -294,6 +294,29 @@ void check_revision(const std::string& revision) {
 
 bool is_regular_file_mode(const std::string& mode) {
     return mode == "100644" || mode == "100755";
+}
+
+bool is_symlink_mode(const std::string& mode) {
+    return mode == "120000";
+}
+
+std::string describe_mode(const std::string& mode) {
+    if (mode == "100644") {
+        return "a file";
+    }
+    if (mode == "100755") {
+        return "an executable file";
+    }
+    if (is_symlink_mode(mode)) {
+        return "a symlink";
+    }
+    if (mode == "40000") {
+        return "a directory";
+    }
+    if (mode == "160000") {
+        return "a submodule";
+    }
+    return "an entry of mode " + mode;
 }
 
 CommitRoot read_commit_root(const std::filesystem::path& repo_dir, const std::string& revision,

@@ -36,6 +36,13 @@ struct CommitRoot {
 /// True for the modes of regular files (`100644`, `100755`).
 bool is_regular_file_mode(const std::string& mode);
 
+/// True for the mode of a symbolic link (`120000`).
+bool is_symlink_mode(const std::string& mode);
+
+/// What an entry of `mode` is, for people: `a file`, `an executable file`,
+/// `a symlink`, `a directory`, `a submodule` (`an entry of mode M` otherwise).
+std::string describe_mode(const std::string& mode);
+
 /// Reads commit `revision` (a full or short id, or a branch) of the repository
 /// at `repo_dir` (from its files for a full id, else with `git cat-file`): its id, its root entries and
 /// the content of the root file `file_name` when that is at most `max_size`

@@ -7,6 +7,7 @@
 #include <memory>
 #include <system_error>
 
+#include "common/commit_root.h"
 #include "common/error.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
@@ -47,16 +48,25 @@ void add_lines(std::vector<std::string>& notes, const std::string& prefix, const
     }
 }
 
-// True when the commit has a file GNU make reads by default: a push with
-// nothing to build costs the pusher (almost) nothing, not a queued job and a
-// worktree update.
-bool has_makefile(const git::CommitRoot& root) {
+// Nothing when the commit has a file GNU make reads by default; else why it
+// has none, in a few words. A push with nothing to build costs the pusher
+// (almost) nothing, not a queued job and a worktree update. A directory or a
+// submodule of that name is nothing make can read. A symlink is one make
+// follows, to a target only a checkout can tell: it is queued, and the runner
+// records `skipped` when it leads to no file.
+std::optional<std::string> no_makefile_reason(const git::CommitRoot& root) {
+    std::string reason;
     for (const char* name : kMakefileNames) {
-        if (root.modes.contains(name)) {
-            return true;
+        const auto entry = root.modes.find(name);
+        if (entry == root.modes.end()) {
+            continue;
         }
+        if (git::is_regular_file_mode(entry->second) || git::is_symlink_mode(entry->second)) {
+            return std::nullopt;
+        }
+        reason += std::string(reason.empty() ? " (" : ", ") + name + " is " + git::describe_mode(entry->second);
     }
-    return false;
+    return reason.empty() ? reason : reason + ")";
 }
 
 void plan_branch(const config::Config& config, const fs::path& repo_path, const std::string& repo,
@@ -87,8 +97,8 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
                              "): not building");
         return;
     }
-    if (!has_makefile(root)) {
-        plan.notes.push_back("no Makefile in " + repo + " " + branch + " at " + update.new_sha.substr(0, 8) +
+    if (const std::optional<std::string> reason = no_makefile_reason(root)) {
+        plan.notes.push_back("no Makefile in " + repo + " " + branch + " at " + update.new_sha.substr(0, 8) + *reason +
                              ": nothing to build");
         return;
     }
@@ -121,6 +131,10 @@ std::string final_line(const runner::BuildRecord& record) {
 
 std::string follow_hint(const std::string& host, const runner::BuildRecord& record) {
     return "ssh " + host + " kiln logs " + record.repo + " " + std::to_string(record.number) + " -f";
+}
+
+std::string show_command(const runner::BuildRecord& record) {
+    return "kiln show " + record.repo + " " + std::to_string(record.number);
 }
 
 }  // namespace
@@ -205,9 +219,23 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         request.ref = build.ref;
         request.sha = build.sha;
         request.trigger = "push";
-        queued.push_back(runner::enqueue_build(layout, request));
+        try {
+            queued.push_back(runner::enqueue_build(layout, request));
+        } catch (const StateError& error) {
+            // git holds the push whatever happens here, and a failing
+            // post-receive only adds git's own error line: say what to do.
+            out << "[kiln] " << *repo << " " << build.branch << ": cannot record this push: " << error.what()
+                << std::endl;
+            out << "[kiln] the commit is in the repository; once kiln can write to " << config.state_dir.string()
+                << " again, build it: ssh " << host << " kiln rebuild " << *repo << " " << build.sha.substr(0, 8)
+                << std::endl;
+            continue;
+        }
         out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(host, queued.back())
             << ")" << std::endl;
+    }
+    if (queued.empty()) {
+        return kExitOk;
     }
     if (context.start_runner && !runner::runner_running(layout)) {
         const std::optional<fs::path> config_file =
@@ -221,15 +249,28 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
 
     int exit_code = kExitOk;
     for (const runner::BuildRecord& build : queued) {
-        const runner::BuildRecord last = runner::follow_build(layout, build.repo, build.number, out, keep_going);
-        if (!runner::is_final(last.status)) {
+        // Said once, before a wait that would otherwise print nothing at all.
+        const runner::BuildRecord now = runner::read_record(layout, build.repo, build.number);
+        if (const std::optional<std::string> wait = runner::why_waiting(layout, now, config.runner.jobs)) {
+            out << "[kiln] " << build.label() << " " << *wait << std::endl;
+        }
+        const runner::FollowResult result =
+            runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
+        const runner::BuildRecord& last = result.record;
+        const std::string show = "ssh " + host + " " + show_command(last);
+        if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
+            out << *line << std::endl;
+            exit_code = kExitFailed;
+            continue;
+        }
+        if (result.end == runner::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
             out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
                 << ")" << std::endl;
             return exit_code;
         }
         out << final_line(last) << std::endl;
-        if (runner::follow_exit_code(last.status) != kExitOk) {
+        if (runner::follow_exit_code(last.status) != kExitOk && exit_code == kExitOk) {
             exit_code = kExitBuildFailed;
         }
     }

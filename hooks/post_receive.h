@@ -10,6 +10,7 @@
 #include "config/config.h"
 #include "hooks/hook_input.h"
 #include "hooks/push_options.h"
+#include "runner/log_follow.h"
 
 namespace kiln::hooks {
 
@@ -49,16 +50,22 @@ struct PostReceiveContext {
     std::filesystem::path kiln_executable;     ///< started as `kiln runner` when no runner runs
     std::string host;                          ///< named in `ssh HOST kiln logs ...`; empty: host_name()
     bool start_runner = true;                  ///< unit tests queue without a runner
+    runner::FollowOptions follow;              ///< unit tests wait less for a stalled build
 };
 
 /// The post-receive hook: plans the push, queues each build (printing
 /// `[kiln] build app#42 queued (follow: ssh HOST kiln logs app 42 -f)`), starts
 /// a detached runner when none holds the runner lock, then (unless
-/// `kiln.detach`) streams each build's log to `out` and ends it with one line:
-/// `[kiln] app#42 success in 3s`. When keep_going() turns false or `out`
-/// fails (the pusher pressed Ctrl-C or went away) it stops streaming; the
-/// builds go on. Returns the exit code: 0, or 3 when a followed build did not
-/// succeed. Throws StateError when a build cannot be queued.
+/// `kiln.detach`) streams each build's log to `out`, first saying why it waits
+/// when it does (`[kiln] app#42 waits for app#41 on main`), and ends it with
+/// one line: `[kiln] app#42 success in 3s`. A build that cannot be recorded
+/// (a full disk) is named in two lines, with the `kiln rebuild` that builds it
+/// later, and is not followed. A build whose record can no longer become final
+/// (the disk is full, its runner died) ends with stalled_line(). When
+/// keep_going() turns false or `out` fails (the pusher pressed Ctrl-C or went
+/// away) it stops streaming; the builds go on. Returns the exit code: 0 (git
+/// holds the push either way), 3 when a followed build did not succeed, 2 when
+/// one's end could not be seen. Throws StateError when the state dir cannot be read.
 int run_post_receive(const PostReceiveContext& context, std::istream& in, std::ostream& out,
                      const std::function<bool()>& keep_going);
 

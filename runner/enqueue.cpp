@@ -42,6 +42,14 @@ void create_empty_log(const std::filesystem::path& log) {
     UniqueFd fd(check_errno(::open(log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644), "creating '" + log.string() + "'"));
 }
 
+// The job file is in queue/ (or a runner already took it to running/).
+bool job_landed(const StateLayout& layout, const BuildRecord& record) {
+    const std::string job = StateLayout::job_file_name(record.repo, record.number);
+    std::error_code ignored;
+    return std::filesystem::exists(layout.queue_dir() / job, ignored) ||
+           std::filesystem::exists(layout.running_dir() / job, ignored);
+}
+
 }  // namespace
 
 std::string branch_of_ref(const std::string& ref) {
@@ -60,10 +68,21 @@ BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request
     record.trigger = request.trigger;
     record.queued_at = unix_now();
     record.order = request.order.value_or(record.number);
-    create_empty_log(layout.log_file(record.repo, record.number));
-    write_record(layout, record);
-
-    write_job(layout, job_for(record, request.repo_path));
+    try {
+        create_empty_log(layout.log_file(record.repo, record.number));
+        write_record(layout, record);
+        write_job(layout, job_for(record, request.repo_path));
+    } catch (const StateError&) {
+        if (job_landed(layout, record)) {
+            return record;  // only the queue folder's fsync failed: the build is queued
+        }
+        // A number whose folder stays without a job would be burnt (the next
+        // push takes the one after it) and look like a lost build. The folder
+        // is ours alone: our mkdir made it.
+        std::error_code ignored;
+        std::filesystem::remove_all(layout.build_dir(record.repo, record.number), ignored);
+        throw;
+    }
     return record;
 }
 

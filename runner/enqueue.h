@@ -26,7 +26,9 @@ struct BuildRequest {
 /// works at once, writes build.json (`queued`), then the job file in queue/
 /// (tmp + fsync + rename). When it returns, the push is never lost, with or
 /// without a runner. Safe against concurrent callers in other processes.
-/// Returns the queued record. Throws StateError.
+/// Returns the queued record. Throws StateError (`writing '<file>': No space
+/// left on device`, ...) when any step fails; the build folder it made is then
+/// removed again, so the number is not burnt and no temp file is left.
 BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request);
 
 /// The branch name of `ref` (`main` for `refs/heads/main`); empty otherwise.

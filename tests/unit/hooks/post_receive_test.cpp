@@ -67,6 +67,24 @@ TEST_CASE("a commit without a Makefile at its root builds nothing", "[hooks][git
     CHECK(plan.notes == std::vector<std::string>{"no Makefile in repo main at " + sha.substr(0, 8) + ": nothing to build"});
 }
 
+TEST_CASE("a directory named Makefile is no Makefile", "[hooks][git]") {
+    const kiln::git::Library libgit2;
+    kiln::test::TempRepo repo;
+    const std::string sha = repo.commit("main", {{"Makefile/build.mk", "build:\n"}, {"makefile/x", ""}});
+    HookInput input;
+    input.updates = {update("refs/heads/main", sha)};
+    const kiln::hooks::PushPlan plan = kiln::hooks::plan_push(config_for(repo), repo.path(), "repo", input, {});
+    CHECK(plan.builds.empty());
+    CHECK(plan.notes == std::vector<std::string>{"no Makefile in repo main at " + sha.substr(0, 8) +
+                                                 " (makefile is a directory, Makefile is a directory): nothing to build"});
+
+    SECTION("while another of make's names is a file, that one is built") {
+        const std::string both = repo.commit("main", {{"Makefile/build.mk", "build:\n"}, {"GNUmakefile", "build:\n"}});
+        input.updates = {update("refs/heads/main", both, sha)};
+        CHECK(kiln::hooks::plan_push(config_for(repo), repo.path(), "repo", input, {}).builds.size() == 1);
+    }
+}
+
 TEST_CASE("ci.skip builds nothing; unknown options are named", "[hooks][git]") {
     const kiln::git::Library libgit2;
     kiln::test::TempRepo repo;

@@ -7,7 +7,9 @@
 #include <unistd.h>
 
 #include "common/atomic_file.h"
+#include "common/error.h"
 #include "runner/queue.h"
+#include "tests/support/small_tmpfs.h"
 #include "tests/unit/runner/runner_fixture.h"
 
 using kiln::runner::BuildStatus;
@@ -78,6 +80,55 @@ TEST_CASE("processes enqueueing at once never share a number", "[enqueue][slow]"
         in_queue.insert(job.number);
     }
     CHECK(in_queue.size() == kProcesses * kEach);
+}
+
+namespace {
+
+// Every file under `dir` whose name says it is a write-temp-then-rename temp file.
+std::vector<std::string> temp_files(const std::filesystem::path& dir) {
+    std::vector<std::string> found;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+        if (entry.path().filename().string().find(".tmp.") != std::string::npos) {
+            found.push_back(entry.path().string());
+        }
+    }
+    return found;
+}
+
+}  // namespace
+
+TEST_CASE("a job that cannot be written burns no number", "[enqueue]") {
+    const kiln::test::StateFixture state;
+    CHECK(state.queue("app").number == 1);
+    std::filesystem::rename(state.layout.queue_dir(), state.dir / "queue.away");
+    state.dir.write("state/queue", "a file where the queue folder belongs");
+    REQUIRE_THROWS_AS(state.queue("app"), kiln::StateError);
+    CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{1});
+    CHECK(temp_files(state.layout.root()).empty());
+
+    std::filesystem::remove(state.layout.queue_dir());
+    std::filesystem::rename(state.dir / "queue.away", state.layout.queue_dir());
+    CHECK(state.queue("app").number == 2);
+}
+
+TEST_CASE("a push on a full disk says so, burns no number and leaves no temp file", "[enqueue]") {
+    if (const std::optional<std::string> reason = kiln::test::SmallTmpfs::cannot_mount()) {
+        WARN("skipped: " << *reason);
+        return;
+    }
+    const kiln::test::StateFixture state;
+    const kiln::test::SmallTmpfs disk(state.layout.root(), 256 * 1024);
+    CHECK(state.queue("app").number == 1);
+    disk.fill();
+    REQUIRE_THROWS_WITH(state.queue("app"), "writing '" + state.layout.record_file("app", 2).string() +
+                                                "': No space left on device");
+    CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{1});
+    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
+    CHECK(temp_files(state.layout.root()).empty());
+
+    disk.free_space();
+    CHECK(state.queue("app").number == 2);
+    CHECK(kiln::runner::read_record(state.layout, "app", 2).status == BuildStatus::queued);
 }
 
 TEST_CASE("branch_of_ref takes only branches", "[enqueue]") {
