@@ -66,13 +66,13 @@ std::string find_executable(const std::string& name, const std::map<std::string,
 
 /// Runs in the child between fork and exec: only async-signal-safe calls.
 /// The runner may block or ignore signals (SIGPIPE, SIGTERM for its own
-/// shutdown); the leader and the step must start with the defaults. The
+/// shutdown); the leader must start with the default actions, and with
+/// exactly the signals it reads blocked: a stop sent before it is ready then
+/// waits for it (the step itself gets an empty mask from the leader). The
 /// leader's own group keeps a Ctrl-C meant for `kiln runner` from reaching it.
-void child_setup() {
+void child_setup(const sigset_t& leader_mask) {
     ::setpgid(0, 0);
-    sigset_t none;
-    ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
+    ::sigprocmask(SIG_SETMASK, &leader_mask, nullptr);
     struct sigaction defaults {};
     defaults.sa_handler = SIG_DFL;
     for (const int signal : {SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) {
@@ -258,10 +258,11 @@ std::unique_ptr<LaunchedLeader> launch(const ProcessSpec& spec, const RunOptions
     // (PR_SET_PDEATHSIG follows the thread, not the process): the runner runs
     // every step of a build from that build's own thread, which lives until
     // the build ends, so only the runner's death ends a step early.
+    const sigset_t leader_mask = leader_signals();
     std::error_code error;
     bp::child child(bp::exe = leader.string(), bp::args = leader_args(spec, options, files, exe), env,
                     bp::start_dir = spec.cwd.string(), bp::std_in < bp::null, (bp::std_out & bp::std_err) > output,
-                    bp::extend::on_exec_setup = [](auto&) { child_setup(); }, error);
+                    bp::extend::on_exec_setup = [&leader_mask](auto&) { child_setup(leader_mask); }, error);
     if (error) {
         throw ProcessError(describe(doing, "starting its leader '" + leader.string() + "': " + error.message()));
     }
@@ -303,7 +304,7 @@ ProcessResult run_process(const ProcessSpec& spec, const RunOptions& options) {
         if (got_output) {
             last_output = now;
             quiet_pending = true;
-        } else if (quiet_pending && now - last_output >= options.quiet_after) {
+        } else if (pipe_open && quiet_pending && now - last_output >= options.quiet_after) {
             quiet_pending = false;
             if (options.on_quiet) {
                 options.on_quiet();

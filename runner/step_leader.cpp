@@ -30,7 +30,9 @@ constexpr std::chrono::seconds kKillWait{10};
 /// Longest sleep of the loop: a child's SIGCHLD or a stop request wakes it earlier.
 constexpr std::chrono::milliseconds kTick{50};
 
-sigset_t handled_signals() {
+}  // namespace
+
+sigset_t leader_signals() {
     sigset_t set;
     ::sigemptyset(&set);
     for (const int signal : {SIGTERM, SIGINT, SIGHUP, SIGCHLD}) {
@@ -38,6 +40,8 @@ sigset_t handled_signals() {
     }
     return set;
 }
+
+namespace {
 
 /// The leader's children now: /proc/self/task/<tid>/children of its one
 /// thread. Orphans re-parented to the leader appear here too.
@@ -100,6 +104,14 @@ private:
     std::optional<int> main_status_;
     bool group_alive_ = true;
 };
+
+/// Gives up the leader's copies of the output pipe: the runner reads until
+/// end of file, which must not wait for the leader to write its status and exit.
+void release_output() {
+    const UniqueFd null(check_errno(::open("/dev/null", O_WRONLY | O_CLOEXEC), "opening /dev/null"));
+    check_errno(::dup2(null.get(), STDOUT_FILENO), "releasing the build step's output");
+    check_errno(::dup2(null.get(), STDERR_FILENO), "releasing the build step's output");
+}
 
 /// Waits up to `wait` for a handled signal; true when it asks the leader to stop.
 bool wait_signal(const sigset_t& handled, std::chrono::milliseconds wait) {
@@ -219,7 +231,7 @@ int run_step_leader(const StepLeaderOptions& options) {
     if (options.argv.empty() || options.program.empty()) {
         throw UsageError("leading a build step: no command given");
     }
-    const sigset_t handled = handled_signals();
+    const sigset_t handled = leader_signals();
     check_errno(::sigprocmask(SIG_BLOCK, &handled, nullptr), "blocking signals in the build step's leader");
     check_errno(::prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0), "becoming the child subreaper of the build step");
     check_errno(::prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0), "asking for a signal when the runner dies");
@@ -266,6 +278,7 @@ int run_step_leader(const StepLeaderOptions& options) {
             exit_code = 128 + *status.signal;
         }
     }
+    release_output();
     write_step_status(options.status_file, status);
     return exit_code;
 }

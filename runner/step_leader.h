@@ -19,9 +19,15 @@
 #include <string>
 #include <vector>
 
+#include <signal.h>
 #include <sys/types.h>
 
 namespace kiln::runner {
+
+/// The signals the leader reads with sigtimedwait (SIGTERM, SIGINT, SIGHUP,
+/// SIGCHLD). Whoever starts a leader blocks them before the exec, so a stop
+/// sent while the leader is still starting waits for it instead of killing it.
+sigset_t leader_signals();
 
 /// The name of the hidden subcommand that runs run_step_leader.
 inline constexpr const char* kLeaderCommand = "build-leader";
@@ -80,6 +86,8 @@ std::optional<StepStatus> read_step_status(const std::filesystem::path& path);
 ///    to end, then SIGKILL to the group and to each child, generation by
 ///    generation (a killed process's children come back to the leader), until
 ///    the leader has no child left;
+///  - points its stdout and stderr (the runner's output pipe) at /dev/null, so
+///    the runner sees the end of the output as soon as the step is gone;
 ///  - writes the status file.
 /// Throws ProcessError or StateError when the step cannot be started or its
 /// files written; the step's processes are killed first.
