@@ -140,8 +140,17 @@ TEST_CASE("a timeout stops every process of the step, also those that ignore SIG
 TEST_CASE("cancel stops the step and its orphans", "[process][slow]") {
     const kiln::test::TempDir dir;
     std::atomic<bool> cancel{false};
-    std::thread canceller([&cancel] {
-        std::this_thread::sleep_for(300ms);
+    // Cancels once the step wrote both pids: a fixed delay raced with the
+    // leader starting in a slow (sanitizer) build.
+    std::thread canceller([&cancel, &dir] {
+        const auto give_up = std::chrono::steady_clock::now() + 10s;
+        while (std::chrono::steady_clock::now() < give_up) {
+            std::error_code ignored;
+            if (std::filesystem::exists(dir / "pids", ignored) && read_pids(dir / "pids").size() == 2) {
+                break;
+            }
+            std::this_thread::sleep_for(20ms);
+        }
         cancel = true;
     });
     RunOptions options = kiln_options();
