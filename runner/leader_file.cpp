@@ -49,14 +49,26 @@ void write_leader_file(const std::filesystem::path& path, const LeaderRecord& re
     write_file_atomic(path, value.dump() + "\n");
 }
 
-std::optional<LeaderRecord> read_leader_file(const std::filesystem::path& path) {
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path) {
     std::ifstream in(path);
     if (!in) {
         return std::nullopt;
     }
     std::stringstream text;
     text << in.rdbuf();
-    const nlohmann::json value = nlohmann::json::parse(text.str(), nullptr, false);
+    nlohmann::json value = nlohmann::json::parse(text.str(), nullptr, false);
+    if (value.is_discarded()) {
+        return std::nullopt;
+    }
+    return value;
+}
+
+std::optional<LeaderRecord> read_leader_file(const std::filesystem::path& path) {
+    const std::optional<nlohmann::json> parsed = read_json_file(path);
+    if (!parsed) {
+        return std::nullopt;
+    }
+    const nlohmann::json& value = *parsed;
     if (!value.is_object() || !value.contains("pid") || !value.contains("start_time") || !value.contains("group") ||
         !value["pid"].is_number_integer() || !value["start_time"].is_number_unsigned() ||
         !value["group"].is_number_integer() || !value.contains("group_start_time") ||

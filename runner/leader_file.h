@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
 #include <sys/types.h>
 
 namespace kiln::runner {
@@ -25,6 +27,11 @@ void write_leader_file(const std::filesystem::path& path, const LeaderRecord& re
 
 /// The record in `path`; nothing when the file is missing or unreadable as one.
 std::optional<LeaderRecord> read_leader_file(const std::filesystem::path& path);
+
+/// The JSON in `path` (the leader file, the step's status file); nothing when
+/// it is missing or not valid JSON. The leader and the runner write both
+/// atomically, so a reader sees a whole file or none.
+std::optional<nlohmann::json> read_json_file(const std::filesystem::path& path);
 
 /// The start time of process `pid` (clock ticks after boot, /proc/<pid>/stat
 /// field 22); nothing when no such process exists.

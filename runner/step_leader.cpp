@@ -4,7 +4,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -204,13 +203,11 @@ void write_step_status(const std::filesystem::path& path, const StepStatus& stat
 }
 
 std::optional<StepStatus> read_step_status(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    if (!in) {
+    const std::optional<nlohmann::json> parsed = read_json_file(path);
+    if (!parsed) {
         return std::nullopt;
     }
-    std::stringstream text;
-    text << in.rdbuf();
-    const nlohmann::json value = nlohmann::json::parse(text.str(), nullptr, false);
+    const nlohmann::json& value = *parsed;
     if (!value.is_object() || !value.contains("stopped") || !value["stopped"].is_boolean() ||
         !value.contains("leftovers") || !value["leftovers"].is_number_integer()) {
         return std::nullopt;
