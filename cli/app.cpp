@@ -5,7 +5,7 @@
 
 #include "cli/command.h"
 #include "common/error.h"
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "common/logging.h"
 
 namespace kiln::cli {

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "runner/build_record.h"
-#include "runner/state_layout.h"
+#include "queue/build_record.h"
+#include "queue/state_layout.h"
 
 namespace kiln::cli {
 

@@ -10,8 +10,8 @@
 #include "common/error.h"
 #include "common/names.h"
 #include "common/units.h"
-#include "runner/build_liveness.h"
-#include "runner/build_record.h"
+#include "queue/build_liveness.h"
+#include "queue/build_record.h"
 
 namespace kiln::cli {
 namespace {

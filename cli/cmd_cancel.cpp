@@ -5,7 +5,7 @@
 #include "cli/command.h"
 #include "cli/runner_start.h"
 #include "common/error.h"
-#include "runner/cancel.h"
+#include "queue/cancel.h"
 
 namespace kiln::cli {
 

@@ -14,9 +14,9 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "common/units.h"
-#include "registry-client/blob_cache.h"
+#include "image-archive/blob_cache.h"
 #include "registry-client/client.h"
-#include "registry-client/image_push.h"
+#include "image-archive/image_push.h"
 #include "registry-client/reference.h"
 
 namespace kiln::cli {

@@ -6,7 +6,7 @@
 #include "cli/command.h"
 #include "common/names.h"
 #include "common/posix.h"
-#include "hooks/repositories.h"
+#include "repos/repositories.h"
 
 namespace kiln::cli {
 namespace {
@@ -34,11 +34,11 @@ Handler define_init(CLI::App& command) {
     return [name](Context& context) {
         const std::string canonical = canonical_repo_name(*name);
         const config::Config& config = context.config();
-        hooks::HookTarget hook{hook_executable(), std::nullopt};
+        repos::HookTarget hook{hook_executable(), std::nullopt};
         if (!config.source.empty()) {
             hook.config_file = std::filesystem::absolute(config.source);
         }
-        const hooks::InitResult result = hooks::init_repository(config.git_root, canonical, hook);
+        const repos::InitResult result = repos::init_repository(config.git_root, canonical, hook);
         if (result.created) {
             std::cout << "created " << result.path.string() << '\n';
         } else {

@@ -7,7 +7,7 @@
 #include "cli/build_select.h"
 #include "cli/command.h"
 #include "common/error.h"
-#include "runner/log_follow.h"
+#include "queue/log_follow.h"
 
 namespace kiln::cli {
 

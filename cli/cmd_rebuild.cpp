@@ -5,7 +5,7 @@
 #include "cli/runner_start.h"
 #include "common/error.h"
 #include "common/names.h"
-#include "runner/enqueue.h"
+#include "queue/enqueue.h"
 #include "runner/rebuild.h"
 
 namespace kiln::cli {

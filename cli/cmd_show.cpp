@@ -5,7 +5,7 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "common/units.h"
-#include "runner/build_liveness.h"
+#include "queue/build_liveness.h"
 
 namespace kiln::cli {
 namespace {

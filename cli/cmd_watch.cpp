@@ -19,7 +19,7 @@
 #include "common/units.h"
 #include "registry-client/client.h"
 #include "registry-client/reference.h"
-#include "registry-client/watch.h"
+#include "deploy/watch.h"
 
 extern char** environ;
 

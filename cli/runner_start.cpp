@@ -4,7 +4,7 @@
 #include <optional>
 
 #include "common/posix.h"
-#include "runner/runner_lock.h"
+#include "queue/runner_lock.h"
 
 namespace kiln::cli {
 

@@ -18,11 +18,11 @@ std::string kind_of_mode(const std::string& mode) {
 
 }  // namespace
 
-git::CommitRoot read_config_root(const std::filesystem::path& repo_path, const std::string& revision) {
-    return git::read_commit_root(repo_path, revision, kRepoConfigFile, kMaxRepoConfigSize);
+git_objects::CommitRoot read_config_root(const std::filesystem::path& repo_path, const std::string& revision) {
+    return git_objects::read_commit_root(repo_path, revision, kRepoConfigFile, kMaxRepoConfigSize);
 }
 
-RepoConfig repo_config_at(const git::CommitRoot& root, const std::string& label, const RepoConfig& defaults) {
+RepoConfig repo_config_at(const git_objects::CommitRoot& root, const std::string& label, const RepoConfig& defaults) {
     const std::string at = label + "@" + root.commit_id.substr(0, 8);
     const std::string where = at + ":" + kRepoConfigFile;
     const auto mode = root.modes.find(kRepoConfigFile);
@@ -33,7 +33,7 @@ RepoConfig repo_config_at(const git::CommitRoot& root, const std::string& label,
         }
         return defaults;
     }
-    if (!git::is_regular_file_mode(mode->second) || !root.file) {
+    if (!git_objects::is_regular_file_mode(mode->second) || !root.file) {
         throw ConfigError(where + ": expected a regular file, found a " + kind_of_mode(mode->second));
     }
     if (!root.file->content) {

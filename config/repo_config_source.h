@@ -7,7 +7,7 @@
 #include <filesystem>
 #include <string>
 
-#include "common/commit_root.h"
+#include "git-objects/commit_root.h"
 #include "config/config.h"
 
 namespace kiln::config {
@@ -21,12 +21,12 @@ inline constexpr std::uint64_t kMaxRepoConfigSize = 1024 * 1024;
 /// The root of commit `revision` (any revision git parses: a full or short
 /// id, a branch) of the bare repository at `repo_path`, with `.kiln.yml` read.
 /// Throws GitError (no such repository or commit).
-git::CommitRoot read_config_root(const std::filesystem::path& repo_path, const std::string& revision);
+git_objects::CommitRoot read_config_root(const std::filesystem::path& repo_path, const std::string& revision);
 
 /// The `.kiln.yml` of `root` parsed on top of `defaults`; `defaults` itself
 /// when the commit has none. `label` names the repository in errors, which
 /// read `<label>@<sha, 8 digits>:.kiln.yml:LINE:COL`. Throws ConfigError.
-RepoConfig repo_config_at(const git::CommitRoot& root, const std::string& label, const RepoConfig& defaults);
+RepoConfig repo_config_at(const git_objects::CommitRoot& root, const std::string& label, const RepoConfig& defaults);
 
 /// Both: the `.kiln.yml` of commit `revision` in the repository at
 /// `repo_path`, labelled with the repository's directory name (`app.git`).

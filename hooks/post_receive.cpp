@@ -7,15 +7,15 @@
 #include <memory>
 #include <system_error>
 
-#include "common/commit_root.h"
+#include "git-objects/commit_root.h"
 #include "common/error.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
-#include "runner/enqueue.h"
-#include "runner/log_follow.h"
-#include "runner/runner_lock.h"
+#include "queue/enqueue.h"
+#include "queue/log_follow.h"
+#include "queue/runner_lock.h"
 
 namespace kiln::hooks {
 namespace fs = std::filesystem;
@@ -54,17 +54,17 @@ void add_lines(std::vector<std::string>& notes, const std::string& prefix, const
 // submodule of that name is nothing make can read. A symlink is one make
 // follows, to a target only a checkout can tell: it is queued, and the runner
 // records `skipped` when it leads to no file.
-std::optional<std::string> no_makefile_reason(const git::CommitRoot& root) {
+std::optional<std::string> no_makefile_reason(const git_objects::CommitRoot& root) {
     std::string reason;
     for (const char* name : kMakefileNames) {
         const auto entry = root.modes.find(name);
         if (entry == root.modes.end()) {
             continue;
         }
-        if (git::is_regular_file_mode(entry->second) || git::is_symlink_mode(entry->second)) {
+        if (git_objects::is_regular_file_mode(entry->second) || git_objects::is_symlink_mode(entry->second)) {
             return std::nullopt;
         }
-        reason += std::string(reason.empty() ? " (" : ", ") + name + " is " + git::describe_mode(entry->second);
+        reason += std::string(reason.empty() ? " (" : ", ") + name + " is " + git_objects::describe_mode(entry->second);
     }
     return reason.empty() ? reason : reason + ")";
 }
@@ -76,7 +76,7 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
         plan.notes.push_back("ci.skip: not building " + repo + " " + branch);
         return;
     }
-    git::CommitRoot root;
+    git_objects::CommitRoot root;
     try {
         root = config::read_config_root(repo_path, update.new_sha);
     } catch (const GitError& error) {

@@ -10,7 +10,7 @@
 #include "config/config.h"
 #include "hooks/hook_input.h"
 #include "hooks/push_options.h"
-#include "runner/log_follow.h"
+#include "queue/log_follow.h"
 
 namespace kiln::hooks {
 

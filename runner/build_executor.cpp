@@ -10,7 +10,7 @@
 #include "common/makefile_names.h"
 #include "common/units.h"
 #include "runner/build_env.h"
-#include "runner/build_log.h"
+#include "queue/build_log.h"
 #include "runner/process.h"
 #include "runner/secrets.h"
 #include "runner/worktree.h"

@@ -10,7 +10,7 @@
 #include <string>
 
 #include "config/config.h"
-#include "runner/build_record.h"
+#include "queue/build_record.h"
 
 namespace kiln::runner {
 

@@ -6,10 +6,10 @@
 #include "common/units.h"
 #include "registry-client/client.h"
 #include "registry-client/image_prune.h"
-#include "registry-client/image_push.h"
+#include "image-archive/image_push.h"
 #include "registry-client/image_tag.h"
 #include "registry-client/reference.h"
-#include "runner/build_log.h"
+#include "queue/build_log.h"
 
 namespace kiln::runner {
 namespace {

@@ -8,10 +8,10 @@
 
 #include "common/error.h"
 #include "config/repo_config_source.h"
-#include "registry-client/notify.h"
-#include "runner/build_log.h"
-#include "runner/build_record.h"
-#include "runner/finish_record.h"
+#include "deploy/notify.h"
+#include "queue/build_log.h"
+#include "queue/build_record.h"
+#include "queue/finish_record.h"
 
 namespace kiln::runner {
 namespace {

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "config/config.h"
-#include "runner/state_layout.h"
+#include "queue/state_layout.h"
 
 namespace kiln::runner {
 

@@ -20,7 +20,7 @@
 
 #include "common/error.h"
 #include "common/posix.h"
-#include "runner/leader_file.h"
+#include "queue/leader_file.h"
 #include "runner/step_leader.h"
 
 namespace kiln::runner {

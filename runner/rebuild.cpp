@@ -1,8 +1,8 @@
 #include "runner/rebuild.h"
 
 #include "common/error.h"
-#include "common/git.h"
-#include "runner/build_record.h"
+#include "libgit2/git.h"
+#include "queue/build_record.h"
 
 namespace kiln::runner {
 namespace {

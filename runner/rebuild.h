@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-#include "runner/state_layout.h"
+#include "queue/state_layout.h"
 
 namespace kiln::runner {
 

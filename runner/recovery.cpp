@@ -5,10 +5,10 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
-#include "runner/cancel.h"
-#include "runner/enqueue.h"
-#include "runner/finish_record.h"
-#include "runner/queue.h"
+#include "queue/cancel.h"
+#include "queue/enqueue.h"
+#include "queue/finish_record.h"
+#include "queue/queue.h"
 
 namespace kiln::runner {
 namespace {

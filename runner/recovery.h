@@ -2,8 +2,8 @@
 
 #include <vector>
 
-#include "runner/build_record.h"
-#include "runner/state_layout.h"
+#include "queue/build_record.h"
+#include "queue/state_layout.h"
 
 namespace kiln::runner {
 

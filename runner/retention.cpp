@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
-#include "runner/build_record.h"
+#include "queue/build_record.h"
 
 namespace kiln::runner {
 

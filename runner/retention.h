@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "runner/state_layout.h"
+#include "queue/state_layout.h"
 
 namespace kiln::runner {
 

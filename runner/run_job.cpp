@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "config/repo_config_source.h"
 #include "runner/build_executor.h"
-#include "runner/build_log.h"
+#include "queue/build_log.h"
 #include "runner/image_step.h"
 
 namespace kiln::runner {

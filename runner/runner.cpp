@@ -18,13 +18,13 @@
 
 #include "common/error.h"
 #include "common/posix.h"
-#include "runner/cancel.h"
-#include "runner/build_log.h"
-#include "runner/finish_record.h"
+#include "queue/cancel.h"
+#include "queue/build_log.h"
+#include "queue/finish_record.h"
 #include "runner/notifier.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
-#include "runner/runner_lock.h"
+#include "queue/runner_lock.h"
 #include "runner/stop_abandoned.h"
 
 namespace kiln::runner {

@@ -4,8 +4,8 @@
 #include <functional>
 
 #include "config/config.h"
-#include "runner/build_record.h"
-#include "runner/queue.h"
+#include "queue/build_record.h"
+#include "queue/queue.h"
 
 namespace kiln::runner {
 

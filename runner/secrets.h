@@ -2,7 +2,7 @@
 
 // A repo's secrets: `<secrets_dir>/<repo>.env`, read by the runner for each
 // build and passed to make as environment variables; their values are masked
-// as `***` in the build log (runner/build_log.h).
+// as `***` in the build log (queue/build_log.h).
 
 #include <filesystem>
 #include <map>

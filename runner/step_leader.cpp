@@ -16,7 +16,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/posix.h"
-#include "runner/leader_file.h"
+#include "queue/leader_file.h"
 
 namespace kiln::runner {
 namespace {

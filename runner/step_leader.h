@@ -36,7 +36,7 @@ struct StepLeaderOptions {
     /// Where the step's ending goes (write_step_status), atomically, at the end.
     std::filesystem::path status_file;
     /// Where the leader's pid, start time and the step's process group go
-    /// (runner/leader_file.h), atomically, before the step's program runs.
+    /// (queue/leader_file.h), atomically, before the step's program runs.
     std::filesystem::path leader_file;
     /// The process that started the leader: when getppid() is no longer this
     /// one once the death signal is armed, the runner is already gone and the

@@ -10,7 +10,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
-#include "runner/leader_file.h"
+#include "queue/leader_file.h"
 
 namespace kiln::runner {
 namespace {

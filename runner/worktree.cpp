@@ -15,7 +15,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "common/git.h"
+#include "libgit2/git.h"
 
 namespace kiln::runner {
 namespace {

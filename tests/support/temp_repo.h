@@ -4,7 +4,7 @@
 #include <map>
 #include <string>
 
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "tests/support/temp_dir.h"
 
 namespace kiln::test {

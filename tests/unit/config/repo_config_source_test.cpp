@@ -1,7 +1,7 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "config/repo_config_source.h"
 #include "tests/support/temp_repo.h"
 
@@ -34,7 +34,7 @@ TEST_CASE(".kiln.yml is read from the pushed commit, not from a checkout", "[con
         CHECK_FALSE(at_none.timeout);
     }
     SECTION("a root read once serves any label") {
-        const kiln::git::CommitRoot root = kiln::config::read_config_root(repo.path(), second);
+        const kiln::git_objects::CommitRoot root = kiln::config::read_config_root(repo.path(), second);
         CHECK(kiln::config::repo_config_at(root, "app.git", defaults).timeout == 7min);
     }
     SECTION("a branch name or short id also names the commit") {

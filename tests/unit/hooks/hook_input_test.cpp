@@ -2,7 +2,7 @@
 
 #include <sstream>
 
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "hooks/hook_input.h"
 
 using kiln::hooks::read_hook_input;

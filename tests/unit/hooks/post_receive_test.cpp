@@ -2,10 +2,10 @@
 
 #include <sstream>
 
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "hooks/post_receive.h"
-#include "runner/build_record.h"
-#include "runner/state_layout.h"
+#include "queue/build_record.h"
+#include "queue/state_layout.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/temp_repo.h"
 

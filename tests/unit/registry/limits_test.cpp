@@ -13,7 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include "registry-client/digest.h"
-#include "registry-client/notify.h"
+#include "deploy/notify.h"
 #include "tests/support/faulty_peer.h"
 #include "tests/support/faulty_registry.h"
 #include "tests/unit/registry/test_images.h"

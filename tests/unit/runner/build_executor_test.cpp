@@ -7,9 +7,9 @@
 #include <stdlib.h>
 
 #include "common/atomic_file.h"
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "runner/build_executor.h"
-#include "runner/build_log.h"
+#include "queue/build_log.h"
 #include "runner/process.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/temp_repo.h"

@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "common/error.h"
-#include "common/git.h"
-#include "runner/build_record.h"
+#include "libgit2/git.h"
+#include "queue/build_record.h"
 #include "runner/rebuild.h"
 #include "tests/support/temp_repo.h"
 #include "tests/unit/runner/runner_fixture.h"

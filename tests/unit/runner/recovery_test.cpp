@@ -1,8 +1,8 @@
 #include <catch2/catch.hpp>
 
 #include "common/atomic_file.h"
-#include "runner/cancel.h"
-#include "runner/queue.h"
+#include "queue/cancel.h"
+#include "queue/queue.h"
 #include "runner/recovery.h"
 #include "tests/unit/runner/runner_fixture.h"
 

@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "runner/enqueue.h"
-#include "runner/state_layout.h"
+#include "queue/enqueue.h"
+#include "queue/state_layout.h"
 #include "tests/support/temp_dir.h"
 
 namespace kiln::test {

@@ -7,12 +7,12 @@
 #include <mutex>
 #include <thread>
 
-#include "runner/build_record.h"
-#include "runner/cancel.h"
-#include "runner/finish_record.h"
-#include "runner/queue.h"
+#include "queue/build_record.h"
+#include "queue/cancel.h"
+#include "queue/finish_record.h"
+#include "queue/queue.h"
 #include "runner/runner.h"
-#include "runner/runner_lock.h"
+#include "queue/runner_lock.h"
 #include "tests/unit/runner/runner_fixture.h"
 
 using kiln::runner::BuildStatus;

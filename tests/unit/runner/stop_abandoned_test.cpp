@@ -6,8 +6,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "runner/build_liveness.h"
-#include "runner/leader_file.h"
+#include "queue/build_liveness.h"
+#include "queue/leader_file.h"
 #include "runner/stop_abandoned.h"
 #include "tests/support/temp_dir.h"
 

@@ -8,7 +8,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "common/git.h"
+#include "libgit2/git.h"
 #include "runner/worktree.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/temp_repo.h"

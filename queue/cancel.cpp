@@ -1,0 +1,47 @@
+#include "queue/cancel.h"
+
+#include <system_error>
+
+#include <spdlog/spdlog.h>
+
+#include "common/atomic_file.h"
+#include "queue/finish_record.h"
+#include "queue/queue.h"
+
+namespace kiln::runner {
+
+CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, int number) {
+    BuildRecord record = read_record(layout, repo, number);
+    if (is_final(record.status)) {
+        return {CancelResult::already_final, record};
+    }
+    Job job;
+    job.repo = repo;
+    job.number = number;
+    // Claiming the queued job is what makes the cancel race-free: either we
+    // get it and the runner never sees it, or the runner got it first.
+    if (claim_job(layout, job)) {
+        record = read_record(layout, repo, number);
+        record.status = BuildStatus::cancelled;
+        record.reason = kCancelledBeforeStart;
+        finish_record(layout, record);
+        record = read_record(layout, repo, number);
+        release_job(layout, job);
+        return {CancelResult::cancelled, record};
+    }
+    write_file_atomic(layout.cancel_file(repo, number), "cancel requested at " + format_iso8601(unix_now()) + "\n");
+    record = read_record(layout, repo, number);
+    if (is_final(record.status)) {
+        std::error_code ignored;
+        std::filesystem::remove(layout.cancel_file(repo, number), ignored);
+        return {CancelResult::already_final, record};
+    }
+    return {CancelResult::requested, record};
+}
+
+bool cancel_requested(const StateLayout& layout, const std::string& repo, int number) {
+    std::error_code ec;
+    return std::filesystem::exists(layout.cancel_file(repo, number), ec);
+}
+
+}  // namespace kiln::runner

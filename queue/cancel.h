@@ -1,0 +1,30 @@
+#pragma once
+
+#include <string>
+
+#include "queue/build_record.h"
+#include "queue/state_layout.h"
+
+namespace kiln::runner {
+
+enum class CancelResult {
+    cancelled,      ///< it was queued: its job is gone and it is recorded `cancelled`
+    requested,      ///< it is running: the runner will stop it (builds/<repo>/<n>/cancel)
+    already_final,  ///< it had ended already; nothing changed
+};
+
+struct CancelOutcome {
+    CancelResult result;
+    BuildRecord record;  ///< as it is after the call
+};
+
+/// The reason of a build cancelled while it was queued.
+inline constexpr const char* kCancelledBeforeStart = "cancelled before it started (kiln cancel)";
+
+/// `kiln cancel REPO N`. Throws StateError when the build does not exist.
+CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, int number);
+
+/// True when `kiln cancel` asked to stop this build (the executor's check).
+bool cancel_requested(const StateLayout& layout, const std::string& repo, int number);
+
+}  // namespace kiln::runner

@@ -1,0 +1,89 @@
+#include "queue/finish_record.h"
+
+#include <cstdint>
+#include <limits>
+#include <system_error>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include "queue/build_log.h"
+
+namespace kiln::runner {
+namespace {
+
+std::filesystem::path request_file(const StateLayout& layout, const std::string& repo, int number) {
+    return layout.notify_dir() / StateLayout::job_file_name(repo, number);
+}
+
+void write_notify_request(const StateLayout& layout, const BuildRecord& record) {
+    std::error_code ec;
+    std::filesystem::create_directories(layout.notify_dir(), ec);
+    if (ec) {
+        throw StateError(describe("creating '" + layout.notify_dir().string() + "'", ec.message()));
+    }
+    const nlohmann::json request{{"repo", record.repo}, {"number", record.number}};
+    write_file_atomic(request_file(layout, record.repo, record.number), request.dump() + "\n");
+}
+
+}  // namespace
+
+bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line) {
+    if (!is_final(record.status)) {
+        throw Error("recording build " + record.label() + " as final: '" + to_string(record.status) +
+                    "' is not a final status");
+    }
+    const std::optional<BuildRecord> current = find_record(layout, record.repo, record.number);
+    if (!current || is_final(current->status)) {
+        return false;
+    }
+    if (!record.finished_at) {
+        record.finished_at = unix_now();
+    }
+    if (!log_line.empty()) {
+        // The runner's own lines pass the size cap (BuildLog), so no cap here.
+        BuildLog(layout.log_file(record.repo, record.number), std::numeric_limits<std::uint64_t>::max()).kiln(log_line);
+    }
+    // The request first: when the record cannot be written after it, the
+    // notifier finds a build that is not final yet and leaves it for later.
+    write_notify_request(layout, record);
+    write_record(layout, record);
+    std::error_code ignored;
+    std::filesystem::remove(layout.cancel_file(record.repo, record.number), ignored);
+    return true;
+}
+
+std::vector<NotifyRequest> pending_notifications(const StateLayout& layout) {
+    std::vector<NotifyRequest> requests;
+    std::error_code ec;
+    for (std::filesystem::directory_iterator it(layout.notify_dir(), ec), end; !ec && it != end; it.increment(ec)) {
+        if (it->path().extension() != ".json") {
+            continue;  // one still being written
+        }
+        try {
+            const nlohmann::json json = nlohmann::json::parse(read_file(it->path()));
+            requests.push_back({json.at("repo").get<std::string>(), json.at("number").get<int>()});
+        } catch (const std::exception& error) {
+            spdlog::warn("notify_request={} problem=\"unreadable, removed: {}\"", it->path().string(), error.what());
+            std::error_code ignored;
+            std::filesystem::remove(it->path(), ignored);
+        }
+    }
+    if (ec && ec != std::errc::no_such_file_or_directory) {
+        throw StateError(describe("listing '" + layout.notify_dir().string() + "'", ec.message()));
+    }
+    return requests;
+}
+
+void remove_notify_request(const StateLayout& layout, const NotifyRequest& request) {
+    const std::filesystem::path file = request_file(layout, request.repo, request.number);
+    std::error_code ec;
+    std::filesystem::remove(file, ec);
+    if (ec) {
+        throw StateError(describe("removing '" + file.string() + "'", ec.message()));
+    }
+}
+
+}  // namespace kiln::runner
