@@ -6,7 +6,10 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
 commit_file .kiln.yml 'branches: [main, "release/*"]'
-commit_file Makefile $'build:\n\t@echo built $$KILN_BRANCH'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built $$KILN_BRANCH
+MAKEFILE
 git_push origin HEAD:refs/heads/feature
 remote_lines >"$T/remote"
 assert_eq "$(cat "$T/remote")" "[kiln] branch 'feature' is not in branches (main, release/*): not building" "hook output"

@@ -9,7 +9,10 @@ KILN_REGISTRY_URL="$PEER_URL"
 kiln_app_fixture
 
 step "timeout: 5s"
-commit_file Makefile $'build:\n\t@echo built'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built
+MAKEFILE
 commit_file .kiln.yml $'timeout: 5s\nimage: {tags: [latest]}'
 # Detached, so that a build that hangs fails the wait below instead of the push.
 git_push -o kiln.detach origin main

@@ -12,7 +12,10 @@ no_build_left() {
 }
 
 step "a directory named Makefile"
-commit_file Makefile/rules.mk $'build:\n\t@echo built'
+commit_makefile Makefile/rules.mk <<'MAKEFILE'
+build:
+    @echo built
+MAKEFILE
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 git_push origin main
 remote_lines >"$T/remote"
@@ -31,7 +34,10 @@ no_build_left
 
 step "a symlink named Makefile, to a file"
 git -C "$CLONE" rm -q --cached Makefile
-commit_file rules.mk $'build:\n\t@echo built through a link'
+commit_makefile rules.mk <<'MAKEFILE'
+build:
+    @echo built through a link
+MAKEFILE
 ln -s rules.mk "$CLONE/Makefile"
 git -C "$CLONE" add Makefile
 git -C "$CLONE" commit -q -m "Makefile is a symlink"

@@ -17,7 +17,10 @@ posted() { jq -s -e --arg s "$1" --argjson n "$2" 'any(.[]; .status == $s and .n
 commit_file .kiln.yml "notify:
   - http://127.0.0.1:$NOTIFY_PORT/deploy
   - http://127.0.0.1:$dead_port/nobody"
-commit_file Makefile $'build:\n\t@echo built'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built
+MAKEFILE
 
 step "superseded and cancelled while queued: no runner takes jobs yet"
 as_user flock -n "$STATE_DIR/runner.lock" sh -c "touch $flags/held; while [ ! -e $flags/release ]; do sleep 0.1; done" &
@@ -46,7 +49,10 @@ assert_eq "$(jq -c '[.notify[] | {url, ok}]' "$(build_json app 3)")" \
 [ -n "$(jq -r '.notify[1].error' "$(build_json app 3)")" ] || fail "the failed notification has no error"
 
 step "interrupted: the runner is killed mid-build"
-commit_file Makefile $'build:\n\t@if [ ! -e '"$flags"$'/hung ]; then touch '"$flags"$'/hung; sleep 1000; fi; echo built'
+commit_makefile <<MAKEFILE
+build:
+    @if [ ! -e $flags/hung ]; then touch $flags/hung; sleep 1000; fi; echo built
+MAKEFILE
 git_push -o kiln.detach origin main   # 4
 wait_for_status app 4 running
 wait_until 10 test -e "$flags/hung" || fail "#4 did not start"

@@ -8,7 +8,11 @@ write_config "runner:" "  jobs: 1"
 flags="$(user_dir flags)"
 
 commit_file .kiln.yml 'branches: [main, feature]'
-commit_file Makefile $'build:\n\t@echo building $$KILN_BRANCH\n\t@while [ ! -e '"$flags"$'/go ]; do sleep 0.1; done'
+commit_makefile <<MAKEFILE
+build:
+    @echo building \$\$KILN_BRANCH
+    @while [ ! -e $flags/go ]; do sleep 0.1; done
+MAKEFILE
 git_push -o kiln.detach origin main
 wait_for_status app 1 running
 

@@ -174,6 +174,20 @@ commit_file() {
     git -C "$CLONE" commit -q -m "${3:-update $1}"
 }
 
+# commit_makefile [PATH]: commits the Makefile on stdin as PATH (default
+# Makefile) in $CLONE. Scripts write it as a heredoc that reads as the
+# Makefile does, with one convention: a recipe line starts with 4 spaces where
+# make wants a tab (a leading 4 spaces become the tab), so the script keeps
+# its space indentation and no tab can be lost to an editor. Quote the
+# delimiter (<<'MAKEFILE') and make's `$` is written as make reads it; leave
+# it unquoted only to put a test variable ($flags) in, and write make's `$`
+# as `\$`.
+commit_makefile() {
+    local content
+    content="$(sed 's/^    /\t/')"
+    commit_file "${1:-Makefile}" "$content"
+}
+
 # git_push ARGS...: `git push ARGS` from $CLONE; its output (with the remote:
 # lines the hook printed) goes to $T/push.out and to stderr for the test log.
 git_push() {
