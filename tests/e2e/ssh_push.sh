@@ -20,12 +20,6 @@ remote_lines >"$T/remote"
 assert_file_line "$T/remote" "[kiln] ci.skip: not building app main"
 [ ! -e "$STATE_DIR/builds/app" ] || fail "ci.skip created a build: $(ls "$STATE_DIR/builds/app")"
 
-step "a tag push is ignored with one quiet line"
-git -C "$CLONE" tag v1
-git_push origin v1
-remote_lines >"$T/remote"
-assert_file_line "$T/remote" "[kiln] refs/tags/v1 is a tag: not building"
-
 step "ssh HOST kiln repos"
 ssh_kiln repos >"$T/repos.out"
 assert_file_contains "$T/repos.out" "app"
