@@ -7,7 +7,16 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 write_config "runner:" "  path: /opt/kiln-tools/bin:/usr/bin:/bin" "defaults:" "  env: {TZ: Europe/Berlin}"
 
-commit_file Makefile $'build:\n\t@echo "git vars: $$(env | grep -c ^GIT_ || true)"\n\t@echo "GIT_DIR=$${GIT_DIR-unset}"\n\t@echo "KILN: $$KILN_REPO $$KILN_BRANCH $$KILN_REF $$KILN_BUILD $$KILN_SHA"\n\t@echo "PATH=$$PATH"\n\t@echo "user: $$HOME $$USER $$LOGNAME $$SHELL"\n\t@echo "LANG=$$LANG TZ=$$TZ TMPDIR=$${TMPDIR-unset}"\n\t@echo "images: $$REGISTRY $$IMAGE"'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo "git vars: $$(env | grep -c ^GIT_ || true)"
+    @echo "GIT_DIR=$${GIT_DIR-unset}"
+    @echo "KILN: $$KILN_REPO $$KILN_BRANCH $$KILN_REF $$KILN_BUILD $$KILN_SHA"
+    @echo "PATH=$$PATH"
+    @echo "user: $$HOME $$USER $$LOGNAME $$SHELL"
+    @echo "LANG=$$LANG TZ=$$TZ TMPDIR=$${TMPDIR-unset}"
+    @echo "images: $$REGISTRY $$IMAGE"
+MAKEFILE
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 log="$STATE_DIR/builds/app/1/log"

@@ -9,7 +9,10 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 envs="$(user_dir envs)"
 
-commit_file Makefile $'build:\n\t@env | sort >'"$envs"$'/env.$$KILN_BUILD'
+commit_makefile <<MAKEFILE
+build:
+    @env | sort >$envs/env.\$\$KILN_BUILD
+MAKEFILE
 
 # stop_runner: SIGTERM to the test user's runner (started by this test), then
 # wait until it is gone, so the next build starts a new one.

@@ -6,7 +6,11 @@ source "$(dirname "$0")/lib/ssh.sh"
 source "$(dirname "$0")/lib/registry.sh"
 source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
-commit_file Makefile $'build:\n\tmkdir -p out\n\techo "not a tar" >out/image.tar'
+commit_makefile <<'MAKEFILE'
+build:
+    mkdir -p out
+    echo "not a tar" >out/image.tar
+MAKEFILE
 write_kiln_yml 'image: {archive: out/image.tar}'
 git_push origin main
 reason="reading image archive '$STATE_DIR/work/app/0/out/image.tar': not a tar file or an OCI layout directory"

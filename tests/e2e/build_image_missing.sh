@@ -6,7 +6,10 @@ source "$(dirname "$0")/lib/ssh.sh"
 source "$(dirname "$0")/lib/registry.sh"
 source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
-commit_file Makefile $'build:\n\t@echo built, pushed nothing'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built, pushed nothing
+MAKEFILE
 write_kiln_yml 'image: {tags: [latest]}'
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"

@@ -6,7 +6,11 @@ source "$(dirname "$0")/lib/ssh.sh"
 source "$(dirname "$0")/lib/registry.sh"
 source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
-commit_file Makefile $'build:\n\tmkdir -p out\n\ttouch out/other.tar'
+commit_makefile <<'MAKEFILE'
+build:
+    mkdir -p out
+    touch out/other.tar
+MAKEFILE
 write_kiln_yml 'image: {archive: out/image.tar}'
 git_push origin main
 reason="the build left no image archive at 'out/image.tar' (image.archive in .kiln.yml)"

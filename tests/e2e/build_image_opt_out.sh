@@ -9,7 +9,16 @@ source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
 
 commit_file Dockerfile $'FROM scratch\nCOPY busybox /bin/busybox'
-commit_file Makefile $'BUILDAH = buildah --storage-driver vfs\n\nbuild: busybox\n\t$(BUILDAH) bud --quiet --isolation chroot -t $(IMAGE) .\n\t$(BUILDAH) push --quiet --tls-verify=false $(IMAGE) docker://$(IMAGE)\n\nbusybox:\n\tcp /bin/busybox $@'
+commit_makefile <<'MAKEFILE'
+BUILDAH = buildah --storage-driver vfs
+
+build: busybox
+    $(BUILDAH) bud --quiet --isolation chroot -t $(IMAGE) .
+    $(BUILDAH) push --quiet --tls-verify=false $(IMAGE) docker://$(IMAGE)
+
+busybox:
+    cp /bin/busybox $@
+MAKEFILE
 write_kiln_yml 'image: false'
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"

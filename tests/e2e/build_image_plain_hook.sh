@@ -9,15 +9,17 @@ source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
 
 commit_file Dockerfile $'FROM scratch\nCOPY busybox /bin/busybox\nCMD ["/bin/busybox", "true"]'
-commit_file Makefile "IMAGE = $REGISTRY_HOST/app:latest
+commit_makefile <<MAKEFILE
+IMAGE = $REGISTRY_HOST/app:latest
 BUILDAH = buildah --storage-driver vfs
 
 build: busybox
-	\$(BUILDAH) bud --quiet --isolation chroot -t \$(IMAGE) .
-	\$(BUILDAH) push --quiet --tls-verify=false \$(IMAGE) docker://\$(IMAGE)
+    \$(BUILDAH) bud --quiet --isolation chroot -t \$(IMAGE) .
+    \$(BUILDAH) push --quiet --tls-verify=false \$(IMAGE) docker://\$(IMAGE)
 
 busybox:
-	cp /bin/busybox \$@"
+    cp /bin/busybox \$@
+MAKEFILE
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 image="$REGISTRY_HOST/app:$sha"

@@ -8,7 +8,16 @@ source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
 copy_example_app
 # The example's buildah variant with a push instead of an archive.
-commit_file Makefile $'BUILDAH = buildah --storage-driver vfs\n\nbuild: busybox\n\t$(BUILDAH) bud --quiet --isolation chroot -t localhost/app-build .\n\t$(BUILDAH) push --quiet --tls-verify=false localhost/app-build docker://$(IMAGE)\n\nbusybox:\n\tcp /bin/busybox $@'
+commit_makefile <<'MAKEFILE'
+BUILDAH = buildah --storage-driver vfs
+
+build: busybox
+    $(BUILDAH) bud --quiet --isolation chroot -t localhost/app-build .
+    $(BUILDAH) push --quiet --tls-verify=false localhost/app-build docker://$(IMAGE)
+
+busybox:
+    cp /bin/busybox $@
+MAKEFILE
 write_kiln_yml 'image:
   tags: [latest, "{branch}"]'
 git_push origin main

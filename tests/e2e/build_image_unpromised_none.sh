@@ -8,7 +8,10 @@ source "$(dirname "$0")/lib/registry.sh"
 source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
 
-commit_file Makefile $'build:\n\t@echo built, pushed nothing'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built, pushed nothing
+MAKEFILE
 git_push origin main
 
 assert_eq "$(build_field app 1 status)" success "status"

@@ -9,7 +9,10 @@ source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
 registry_stop
 
-commit_file Makefile $'build:\n\t@echo built, pushed nothing'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built, pushed nothing
+MAKEFILE
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 why="checking manifest app:$sha: registry $REGISTRY_URL is not reachable: connection refused (check that the registry is running and that registry.url in the kiln config points at it)"

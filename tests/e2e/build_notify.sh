@@ -18,7 +18,10 @@ commit_file .kiln.yml "notify:
   - url: http://127.0.0.1:$port/deploy?token=tok-secret-1
   - http://127.0.0.1:$dead_port/nobody
   - url: http://127.0.0.1:$port/second"
-commit_file Makefile $'build:\n\t@echo built'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built
+MAKEFILE
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 
@@ -41,7 +44,10 @@ assert_file_contains "$STATE_DIR/runner.log" "build=app#1 notify=http://127.0.0.
 assert_file_lacks "$STATE_DIR/runner.log" "tok-secret-1"
 
 step "a failed build notifies too"
-commit_file Makefile $'build:\n\t@exit 4'
+commit_makefile <<'MAKEFILE'
+build:
+    @exit 4
+MAKEFILE
 git_push origin main || true
 wait_until 30 posts_are 4 || fail "expected 4 notifications, got: $(ls "$T/posts")"
 assert_eq "$(jq -r .number "$T/posts/3.json")" 2 "number"

@@ -9,7 +9,12 @@ escaped() { pgrep "$@" -u "$KILN_USER" -f -- "^sleep $marker\$"; }
 stop_escaped() { local pid; for pid in $(escaped); do kill -KILL "$pid"; done; }
 on_exit stop_escaped
 
-commit_file Makefile $'build:\n\t@sh -c \'(trap "" TERM; exec setsid env -i sleep '"$marker"$') &\'\n\t@echo daemonized\n\t@sleep 1001'
+commit_makefile <<MAKEFILE
+build:
+    @sh -c '(trap "" TERM; exec setsid env -i sleep $marker) &'
+    @echo daemonized
+    @sleep 1001
+MAKEFILE
 git_push -o kiln.detach origin main
 wait_for_status app 1 running
 wait_until 30 escaped >/dev/null || fail "the daemon never started"

@@ -11,7 +11,12 @@ on_exit stop_escaped
 
 commit_file .kiln.yml "timeout: 3s"
 # The outer sh exits at once: the daemon is an orphan in a session of its own.
-commit_file Makefile $'build:\n\t@sh -c \'(trap "" TERM; exec setsid env -i sleep '"$marker"$') &\'\n\t@echo daemonized\n\t@sleep 1001'
+commit_makefile <<MAKEFILE
+build:
+    @sh -c '(trap "" TERM; exec setsid env -i sleep $marker) &'
+    @echo daemonized
+    @sleep 1001
+MAKEFILE
 git_push origin main
 assert_eq "$(build_field app 1 status)" timeout "status"
 assert_file_line "$STATE_DIR/builds/app/1/log" "daemonized"

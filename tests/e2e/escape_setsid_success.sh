@@ -10,7 +10,11 @@ escaped() { pgrep "$@" -u "$KILN_USER" -f -- "^sleep $marker\$"; }
 stop_escaped() { local pid; for pid in $(escaped); do kill -KILL "$pid"; done; }
 on_exit stop_escaped
 
-commit_file Makefile $'build:\n\t@setsid env -i sleep '"$marker"$' &\n\t@echo started'
+commit_makefile <<MAKEFILE
+build:
+    @setsid env -i sleep $marker &
+    @echo started
+MAKEFILE
 git_push origin main
 assert_eq "$(build_field app 1 status)" success "status"
 if escaped >/dev/null; then

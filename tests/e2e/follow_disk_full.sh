@@ -10,7 +10,11 @@ kiln_app_fixture
 state_dir_on_small_tmpfs 4m
 flags="$(user_dir flags)"
 
-commit_file Makefile $'build:\n\t@echo started\n\t@while [ ! -e '"$flags"$'/go ]; do sleep 0.1; done'
+commit_makefile <<MAKEFILE
+build:
+    @echo started
+    @while [ ! -e $flags/go ]; do sleep 0.1; done
+MAKEFILE
 { git -C "$CLONE" push origin main >"$T/push.out" 2>&1 || echo "git push: exit $?" >>"$T/push.out"; } &
 pusher=$!
 wait_for_status app 1 running

@@ -7,7 +7,11 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 flags="$(user_dir flags)"
 
-commit_file Makefile $'build:\n\t@echo hanging\n\t@while [ ! -e '"$flags"$'/go ]; do sleep 0.1; done'
+commit_makefile <<MAKEFILE
+build:
+    @echo hanging
+    @while [ ! -e $flags/go ]; do sleep 0.1; done
+MAKEFILE
 git_push -o kiln.detach origin main
 wait_for_status app 1 running
 # `|| status=$?`: a failing command in the background job must not fire the ERR trap into follow.err.

@@ -5,7 +5,10 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
-commit_file Makefile $'build:\n\t@echo built'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built
+MAKEFILE
 git_push -o ci.skip origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 {

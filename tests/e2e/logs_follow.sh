@@ -5,7 +5,12 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 flags="$(user_dir flags)"
 
-commit_file Makefile $'build:\n\t@echo first half\n\t@while [ ! -e '"$flags"$'/go ]; do sleep 0.1; done\n\t@echo second half'
+commit_makefile <<MAKEFILE
+build:
+    @echo first half
+    @while [ ! -e $flags/go ]; do sleep 0.1; done
+    @echo second half
+MAKEFILE
 git_push -o kiln.detach origin main
 wait_for_status app 1 running
 

@@ -8,7 +8,10 @@ kiln_app_fixture
 flags="$(user_dir flags)"
 
 step "push A: its build hangs until its runner dies"
-commit_file Makefile $'build:\n\t@touch '"$flags"$'/a-started; echo building A; sleep 1000'
+commit_makefile <<MAKEFILE
+build:
+    @touch $flags/a-started; echo building A; sleep 1000
+MAKEFILE
 git_push -o kiln.detach origin main
 sha_a="$(git -C "$CLONE" rev-parse HEAD)"
 wait_for_status app 1 running
@@ -19,7 +22,10 @@ pids="$(runner_pids)"
 kill -KILL $pids
 
 step "push B: the next runner retries A as #3, and B (#2) wins over it"
-commit_file Makefile $'build:\n\t@echo built $$KILN_SHA'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built $$KILN_SHA
+MAKEFILE
 git_push origin main
 sha_b="$(git -C "$CLONE" rev-parse HEAD)"
 remote_lines >"$T/remote"

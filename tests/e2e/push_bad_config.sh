@@ -5,7 +5,10 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
-commit_file Makefile $'build:\n\t@echo should not run'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo should not run
+MAKEFILE
 commit_file .kiln.yml $'targets: [build]\ntimeuot: 5m'
 git_push origin main
 short="$(git -C "$CLONE" rev-parse --short=8 HEAD)"

@@ -5,7 +5,10 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
-commit_file Makefile $'build:\n\t@echo "building $$KILN_REPO#$$KILN_BUILD at $$KILN_SHA"'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo "building $$KILN_REPO#$$KILN_BUILD at $$KILN_SHA"
+MAKEFILE
 git_push origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 remote_lines >"$T/remote"

@@ -6,7 +6,12 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 flags="$(user_dir flags)"
 
-commit_file Makefile $'build:\n\t@echo waiting\n\t@while [ ! -e '"$flags"$'/go ]; do sleep 0.1; done\n\t@echo done'
+commit_makefile <<MAKEFILE
+build:
+    @echo waiting
+    @while [ ! -e $flags/go ]; do sleep 0.1; done
+    @echo done
+MAKEFILE
 # With job control the push gets its own process group and, unlike a plain
 # background job, does not ignore SIGINT: Ctrl-C reaches git and its ssh.
 set -m

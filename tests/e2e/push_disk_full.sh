@@ -9,7 +9,10 @@ source "$(dirname "$0")/lib/small_disk.sh"
 kiln_app_fixture
 state_dir_on_small_tmpfs 4m
 
-commit_file Makefile $'build:\n\t@echo built $$KILN_SHA'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built $$KILN_SHA
+MAKEFILE
 git_push origin main
 assert_eq "$(build_field app 1 status)" success "status of #1"
 

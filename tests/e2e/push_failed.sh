@@ -5,7 +5,11 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
-commit_file Makefile $'build:\n\t@echo about to fail\n\t@exit 7'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo about to fail
+    @exit 7
+MAKEFILE
 git_push origin main
 remote_lines >"$T/remote"
 assert_file_line "$T/remote" "about to fail"

@@ -12,7 +12,10 @@ stop_old_build() { local pid; for pid in $(old_build); do kill -KILL "$pid"; don
 on_exit stop_old_build
 
 # The first run hangs; the retry records what of the first run it finds alive.
-commit_file Makefile $'build:\n\t@if [ ! -e '"$flags"$'/started ]; then touch '"$flags"$'/started; echo hanging; sleep '"$marker"$'; else pgrep -a -f \'^sleep '"$marker"$'$$\' >'"$flags"$'/overlap || true; echo built; fi'
+commit_makefile <<MAKEFILE
+build:
+    @if [ ! -e $flags/started ]; then touch $flags/started; echo hanging; sleep $marker; else pgrep -a -f '^sleep $marker\$\$' >$flags/overlap || true; echo built; fi
+MAKEFILE
 git_push -o kiln.detach origin main
 wait_for_status app 1 running
 wait_until 30 old_build >/dev/null || fail "the build's sleep never started"

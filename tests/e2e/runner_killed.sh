@@ -7,7 +7,11 @@ kiln_app_fixture
 flags="$(user_dir flags)"
 
 # The first run marks itself and hangs; a second run of the same commit finishes.
-commit_file Makefile $'build:\n\t@if [ ! -e '"$flags"$'/started ]; then touch '"$flags"$'/started; echo hanging; sleep 1000; fi\n\t@echo built'
+commit_makefile <<MAKEFILE
+build:
+    @if [ ! -e $flags/started ]; then touch $flags/started; echo hanging; sleep 1000; fi
+    @echo built
+MAKEFILE
 git_push -o kiln.detach origin main
 sha="$(git -C "$CLONE" rev-parse HEAD)"
 wait_for_status app 1 running

@@ -10,7 +10,12 @@ build_processes() { pgrep "$@" -u "$KILN_USER" -f -- "^sleep $marker|^$KILN buil
 stop_build_processes() { local pid; for pid in $(build_processes); do kill -KILL "$pid"; done; }
 on_exit stop_build_processes
 
-commit_file Makefile $'build:\n\t@setsid env -i sleep '"$marker"$' &\n\t@echo hanging\n\t@sleep '"$marker"
+commit_makefile <<MAKEFILE
+build:
+    @setsid env -i sleep $marker &
+    @echo hanging
+    @sleep $marker
+MAKEFILE
 git_push -o kiln.detach origin main
 wait_for_status app 1 running
 wait_until 30 sh -c "[ \"\$(pgrep -c -u '$KILN_USER' -f -- '^sleep $marker\$')\" = 2 ]" ||

@@ -10,7 +10,11 @@ echo "API_TOKEN=$secret" >"$SECRETS_DIR/app.env"
 chown "$KILN_USER:" "$SECRETS_DIR/app.env"
 chmod 600 "$SECRETS_DIR/app.env"
 
-commit_file Makefile $'build:\n\t@echo "token is $$API_TOKEN"\n\t@test "$$API_TOKEN" = '"$secret"
+commit_makefile <<MAKEFILE
+build:
+    @echo "token is \$\$API_TOKEN"
+    @test "\$\$API_TOKEN" = $secret
+MAKEFILE
 git_push origin main
 log="$STATE_DIR/builds/app/1/log"
 assert_eq "$(build_field app 1 status)" success "status (make saw the secret)"

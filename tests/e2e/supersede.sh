@@ -12,7 +12,10 @@ as_user flock -n "$STATE_DIR/runner.lock" sh -c "touch $flags/held; while [ ! -e
 holder=$!
 wait_until 10 test -e "$flags/held" || fail "could not take the runner lock"
 
-commit_file Makefile $'build:\n\t@echo built $$KILN_SHA'
+commit_makefile <<'MAKEFILE'
+build:
+    @echo built $$KILN_SHA
+MAKEFILE
 git_push -o kiln.detach origin main
 first="$(git -C "$CLONE" rev-parse HEAD)"
 remote_lines >"$T/remote"

@@ -6,7 +6,12 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
 commit_file .kiln.yml "timeout: 3s"
-commit_file Makefile $'build:\n\t@sleep 1000 &\n\t@echo hanging\n\t@sleep 1001'
+commit_makefile <<'MAKEFILE'
+build:
+    @sleep 1000 &
+    @echo hanging
+    @sleep 1001
+MAKEFILE
 git_push origin main
 remote_lines >"$T/remote"
 last="$(tail -n 1 "$T/remote")"

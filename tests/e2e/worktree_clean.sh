@@ -6,7 +6,13 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_app_fixture
 
 commit_file .gitignore "*.o"
-commit_file Makefile $'build:\n\t@test ! -e leftover.txt || { echo leftover.txt survived; exit 1; }\n\t@test ! -e out.o || { echo out.o survived; exit 1; }\n\ttouch leftover.txt out.o\n\t@echo workdir $$(pwd)'
+commit_makefile <<'MAKEFILE'
+build:
+    @test ! -e leftover.txt || { echo leftover.txt survived; exit 1; }
+    @test ! -e out.o || { echo out.o survived; exit 1; }
+    touch leftover.txt out.o
+    @echo workdir $$(pwd)
+MAKEFILE
 git_push origin main
 assert_eq "$(build_field app 1 status)" success "status of #1"
 push_commit

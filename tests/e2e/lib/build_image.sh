@@ -6,6 +6,8 @@
 #   build_image_fixture      registry + kiln_app_fixture, kiln's registry.url = the test registry
 #   copy_example_app         examples/app (Makefile, Dockerfile, site) into $CLONE, committed
 #   write_kiln_yml YAML      writes $CLONE/.kiln.yml and commits it
+#   push_site N              changes examples/app's site and pushes; sets sha
+#                            and digest from build N (which must record one)
 #   registry_tags NAME       the tags of NAME in the registry, sorted, space-separated
 #   registry_digest REF      the digest skopeo sees for $REGISTRY_HOST/REF ("" when absent)
 #   last_remote_lines N      the last N lines the hook printed, for exact checks
@@ -34,6 +36,15 @@ write_kiln_yml() {
     printf '%s\n' "$1" >"$CLONE/.kiln.yml"
     git -C "$CLONE" add .kiln.yml
     git -C "$CLONE" commit -q -m ".kiln.yml"
+}
+
+push_site() {
+    echo "<p>version $1</p>" >>"$CLONE/site/index.html"
+    git -C "$CLONE" commit -q -am "version $1"
+    git_push origin main
+    sha="$(git -C "$CLONE" rev-parse HEAD)"
+    digest="$(build_field app "$1" digest)"
+    [[ "$digest" =~ ^sha256:[0-9a-f]{64}$ ]] || fail "build $1 recorded digest '$digest'"
 }
 
 registry_tags() {

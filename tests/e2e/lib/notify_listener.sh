@@ -33,3 +33,12 @@ PY
 
 # posts_in DIR: how many POSTs the listener stored there.
 posts_in() { find "$1" -name '*.json' | wc -l; }
+
+# commit_notify_yml: commits a .kiln.yml (lib/ssh.sh's commit_file) that
+# notifies the listener's /deploy and a URL nobody answers, on port $dead_port.
+commit_notify_yml() {
+    dead_port="$(e2e_free_port)"
+    commit_file .kiln.yml "notify:
+  - http://127.0.0.1:$NOTIFY_PORT/deploy
+  - http://127.0.0.1:$dead_port/nobody"
+}

