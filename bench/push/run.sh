@@ -20,6 +20,8 @@ nomake_rounds=41
 files=20000
 base_dir="${TMPDIR:-/var/tmp}"
 kiln=""
+hooks=()
+nomake_only=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --kiln) kiln="$(realpath "$2")"; shift ;;
@@ -27,12 +29,17 @@ while [ $# -gt 0 ]; do
         --nomake-rounds) nomake_rounds="$2"; shift ;;
         --files) files="$2"; shift ;;
         --dir) base_dir="$2"; shift ;;
-        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --hook) hooks+=("$(realpath "$2")"); shift ;;
+        --nomake-only) nomake_only=1 ;;
+        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/push/run.sh: unknown argument '$1'" >&2; exit 1 ;;
     esac
     shift
 done
 [ -n "$kiln" ] && [ -x "$kiln" ] || { echo "bench/push/run.sh: give --kiln PATH/TO/kiln" >&2; exit 1; }
+for hook in "${hooks[@]}"; do
+    [ -x "$hook" ] || { echo "bench/push/run.sh: --hook $hook is not an executable" >&2; exit 1; }
+done
 here="$(cd "$(dirname "$0")" && pwd)"
 B="$(mktemp -d "$base_dir/kiln-bench.XXXXXX")"
 export GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null
@@ -46,6 +53,7 @@ cleanup() {
 trap cleanup EXIT
 echo "bench dir: $B ($(df --output=fstype "$B" | tail -n 1), $(df --output=source "$B" | tail -n 1))"
 echo "kiln: $kiln ($("$kiln" version 2>/dev/null || echo unknown))"
+for ((h = 0; h < ${#hooks[@]}; h++)); do echo "hook $((h + 1)): ${hooks[$h]}"; done
 
 # source NAME WITH_MAKEFILE: a local repo of $files files in one commit (fast-import).
 make_source() {
@@ -76,6 +84,16 @@ make_target() {
         plain) git init -q --bare "$B/git/$name.git"; install -m 755 "$here/plain-post-receive" "$B/git/$name.git/hooks/post-receive" ;;
         kiln) "$kiln" --config "$B/config.yaml" init "$name" >/dev/null ;;
     esac
+}
+# kiln_with_hook NAME HOOK: a kiln repository whose stub runs HOOK in place of
+# the kiln-hook kiln init wrote into it.
+kiln_with_hook() {
+    local stub="$B/git/$1.git/hooks/post-receive"
+    make_target "$1" kiln
+    HOOK="$2" awk '/^exec / { sub(/^exec [^ ]+/, "exec \047" ENVIRON["HOOK"] "\047") } { print }' "$stub" >"$stub.new"
+    grep -qF "exec '$2' " "$stub.new" || { cat "$stub"; echo "bench/push/run.sh: cannot point $stub at $2" >&2; exit 1; }
+    cat "$stub.new" >"$stub"
+    rm "$stub.new"
 }
 
 now_us() { echo $(($(date +%s%N) / 1000)); }
@@ -116,34 +134,63 @@ run_set() {
 # extra TARGET BARE: median over rounds of (TARGET - BARE), in microseconds.
 extra() { paste "$B/times-$1" "$B/times-$2" | awk '{ print $1 - $2 }' | median; }
 
-echo "making two $files-file repositories (with and without a Makefile)..."
-make_source src 1
+echo "making $files-file repositories (with and without a Makefile)..."
+[ "$nomake_only" = 1 ] || make_source src 1
 make_source src-nomake 0
-make_target bare bare; make_target plain plain; make_target app kiln
+[ "$nomake_only" = 1 ] || { make_target bare bare; make_target plain plain; make_target app kiln; }
 make_target bare-nomake bare; make_target app-nomake kiln
+nomake_targets=(bare-nomake app-nomake)
+for ((h = 0; h < ${#hooks[@]}; h++)); do
+    kiln_with_hook "app-nomake-hook$((h + 1))" "${hooks[$h]}"
+    nomake_targets+=("app-nomake-hook$((h + 1))")
+done
 
-echo "with a Makefile: $rounds rounds of bare, plain hook, kiln"
-run_set "$rounds" src bare plain app
-grep -q "success" "$B/push-app.out" || { cat "$B/push-app.out"; echo "kiln's push did not build" >&2; exit 1; }
-echo "without a Makefile: $nomake_rounds rounds of bare, kiln"
-run_set "$nomake_rounds" src-nomake bare-nomake app-nomake
-grep -q "no Makefile" "$B/push-app-nomake.out" || { cat "$B/push-app-nomake.out"; exit 1; }
+if [ "$nomake_only" = 0 ]; then
+    echo "with a Makefile: $rounds rounds of bare, plain hook, kiln"
+    run_set "$rounds" src bare plain app
+    grep -q "success" "$B/push-app.out" || { cat "$B/push-app.out"; echo "kiln's push did not build" >&2; exit 1; }
+fi
+echo "without a Makefile: $nomake_rounds rounds of ${nomake_targets[*]}"
+run_set "$nomake_rounds" src-nomake "${nomake_targets[@]}"
+for target in "${nomake_targets[@]:1}"; do
+    grep -q "no Makefile" "$B/push-$target.out" || { cat "$B/push-$target.out"; exit 1; }
+done
 
-bare="$(median <"$B/times-bare")"
-plain_extra="$(extra plain bare)"
-kiln_extra="$(extra app bare)"
+ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 bare_nomake="$(median <"$B/times-bare-nomake")"
 kiln_nomake_extra="$(extra app-nomake bare-nomake)"
-ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
 echo
-echo "| push (median, ms; $rounds rounds with a Makefile, $nomake_rounds without) | wall | extra over the bare push |"
+counted="$rounds rounds with a Makefile, $nomake_rounds without"
+[ "$nomake_only" = 0 ] || counted="$nomake_rounds rounds without a Makefile"
+echo "| push (median, ms; $counted) | wall | extra over the bare push |"
 echo "| --- | ---: | ---: |"
-echo "| bare repo, no hooks | $(ms "$bare") | |"
-echo "| plain post-receive hook | $(ms "$(median <"$B/times-plain")") | $(ms "$plain_extra") |"
-echo "| kiln | $(ms "$(median <"$B/times-app")") | $(ms "$kiln_extra") |"
+if [ "$nomake_only" = 0 ]; then
+    bare="$(median <"$B/times-bare")"
+    plain_extra="$(extra plain bare)"
+    kiln_extra="$(extra app bare)"
+    echo "| bare repo, no hooks | $(ms "$bare") | |"
+    echo "| plain post-receive hook | $(ms "$(median <"$B/times-plain")") | $(ms "$plain_extra") |"
+    echo "| kiln | $(ms "$(median <"$B/times-app")") | $(ms "$kiln_extra") |"
+fi
 echo "| bare repo, no Makefile | $(ms "$bare_nomake") | |"
 echo "| kiln, no Makefile | $(ms "$(median <"$B/times-app-nomake")") | $(ms "$kiln_nomake_extra") |"
+for ((h = 1; h <= ${#hooks[@]}; h++)); do
+    echo "| kiln, no Makefile, hook $h | $(ms "$(median <"$B/times-app-nomake-hook$h")") | $(ms "$(extra "app-nomake-hook$h" bare-nomake)") |"
+done
 echo
-awk -v k="$kiln_extra" -v p="$plain_extra" 'BEGIN { printf "kiln extra / plain extra = %.3f (target <= 0.050)\n", (p > 0 ? k / p : 0) }'
+if [ "$nomake_only" = 0 ]; then
+    awk -v k="$kiln_extra" -v p="$plain_extra" 'BEGIN { printf "kiln extra / plain extra = %.3f (target <= 0.050)\n", (p > 0 ? k / p : 0) }'
+fi
 awk -v k="$kiln_nomake_extra" -v b="$bare_nomake" 'BEGIN { printf "kiln extra without a Makefile / bare push = %.3f (target <= 0.100)\n", (b > 0 ? k / b : 0) }'
-for t in bare plain app bare-nomake app-nomake; do echo "raw $t (ms): $(awk '{ printf "%.1f ", $1 / 1000 }' "$B/times-$t")"; done
+for ((h = 1; h <= ${#hooks[@]}; h++)); do
+    awk -v k="$(extra "app-nomake-hook$h" bare-nomake)" -v b="$bare_nomake" -v h="$h" \
+        'BEGIN { printf "hook %d: extra without a Makefile / bare push = %.3f\n", h, (b > 0 ? k / b : 0) }'
+done
+# Two hooks: what the second costs over the first, paired push by push.
+if [ "${#hooks[@]}" -ge 2 ]; then
+    awk -v k="$(extra app-nomake-hook2 app-nomake-hook1)" -v b="$bare_nomake" \
+        'BEGIN { printf "hook 2 - hook 1 = %.1f ms, / bare push = %.3f\n", k / 1000, (b > 0 ? k / b : 0) }'
+fi
+raw=(bare-nomake app-nomake)
+[ "$nomake_only" = 1 ] || raw=(bare plain app "${raw[@]}")
+for t in "${raw[@]}" "${nomake_targets[@]:2}"; do echo "raw $t (ms): $(awk '{ printf "%.1f ", $1 / 1000 }' "$B/times-$t")"; done
