@@ -6,10 +6,17 @@
 # is a single echo; then kiln on a repository with no Makefile.
 #
 #   bench/push/run.sh --kiln build/kiln [--rounds 7] [--nomake-rounds 41] [--files 20000] [--dir /var/tmp]
+#                     [--hook PATH/TO/kiln-hook]... [--nomake-only]
+#
+# Each --hook adds a kiln repository without a Makefile whose post-receive stub
+# runs that kiln-hook instead of the one kiln init installs, pushed in the same
+# rounds: two builds of the hook compare within one run. --nomake-only leaves
+# out the pushes with a Makefile (and the plain hook's slow checkouts).
 #
 # Pushes go over a local path (no ssh, so its noise stays out). Every push of
 # a round pushes the same commit; the order of the targets rotates per round.
-# Figures are medians over rounds of the paired difference (target - bare).
+# Figures are medians over rounds of the paired difference (target - bare), in
+# wall time and in CPU time (bench/push/timed_run.py).
 # Pushes without a Makefile take ~40 ms and differ by a few, with jitter of
 # several: they get more rounds (--nomake-rounds), which cost seconds.
 # File creation on these disks is slow and noisy: compare ratios within one run.
@@ -31,7 +38,7 @@ while [ $# -gt 0 ]; do
         --dir) base_dir="$2"; shift ;;
         --hook) hooks+=("$(realpath "$2")"); shift ;;
         --nomake-only) nomake_only=1 ;;
-        -h|--help) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "bench/push/run.sh: unknown argument '$1'" >&2; exit 1 ;;
     esac
     shift
@@ -96,15 +103,11 @@ kiln_with_hook() {
     rm "$stub.new"
 }
 
-now_us() { echo $(($(date +%s%N) / 1000)); }
-# push SOURCE TARGET: one timed push of SOURCE's main; prints microseconds.
+# push SOURCE TARGET: one timed push of SOURCE's main; prints its wall time and
+# the CPU time of the push and everything it waited for, in microseconds.
 push_us() {
-    local start end
-    start="$(now_us)"
-    git -C "$B/$1" push -q "$B/git/$2.git" main >"$B/push-$2.out" 2>&1 ||
+    python3 "$here/timed_run.py" "$B/push-$2.out" git -C "$B/$1" push -q "$B/git/$2.git" main ||
         { cat "$B/push-$2.out" >&2; echo "push to $2 failed" >&2; exit 1; }
-    end="$(now_us)"
-    echo $((end - start))
 }
 change_one_file() {
     echo "round $1 $(date +%s%N)" >>"$B/$2/src/d007/f00007.txt"
@@ -113,7 +116,7 @@ change_one_file() {
 median() { sort -n | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print int((v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 # run_set SOURCE TARGET...: warm up (first push: full tree, first worktree,
-# runner start), then ROUNDS rounds; writes $B/times-<target>.
+# runner start), then ROUNDS rounds; writes $B/times-<target> (wall, CPU).
 run_set() {
     local rounds="$1" source="$2"; shift 2
     local target round i n=$#
@@ -131,8 +134,12 @@ run_set() {
     done
     echo >&2
 }
-# extra TARGET BARE: median over rounds of (TARGET - BARE), in microseconds.
-extra() { paste "$B/times-$1" "$B/times-$2" | awk '{ print $1 - $2 }' | median; }
+# wall TARGET, cpu TARGET: the median over rounds, in microseconds.
+wall() { awk '{ print $1 }' "$B/times-$1" | median; }
+cpu() { awk '{ print $2 }' "$B/times-$1" | median; }
+# extra TARGET BARE, cpu_extra TARGET BARE: the median over rounds of (TARGET - BARE).
+extra() { paste "$B/times-$1" "$B/times-$2" | awk '{ print $1 - $3 }' | median; }
+cpu_extra() { paste "$B/times-$1" "$B/times-$2" | awk '{ print $2 - $4 }' | median; }
 
 echo "making $files-file repositories (with and without a Makefile)..."
 [ "$nomake_only" = 1 ] || make_source src 1
@@ -157,40 +164,51 @@ for target in "${nomake_targets[@]:1}"; do
 done
 
 ms() { awk -v us="$1" 'BEGIN { printf "%.1f", us / 1000 }'; }
-bare_nomake="$(median <"$B/times-bare-nomake")"
-kiln_nomake_extra="$(extra app-nomake bare-nomake)"
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", (b > 0 ? a / b : 0) }'; }
+# row LABEL TARGET [BARE]: a line of the table.
+row() {
+    if [ $# -eq 2 ]; then
+        echo "| $1 | $(ms "$(wall "$2")") | | $(ms "$(cpu "$2")") | |"
+    else
+        echo "| $1 | $(ms "$(wall "$2")") | $(ms "$(extra "$2" "$3")") | $(ms "$(cpu "$2")") | $(ms "$(cpu_extra "$2" "$3")") |"
+    fi
+}
 echo
 counted="$rounds rounds with a Makefile, $nomake_rounds without"
 [ "$nomake_only" = 0 ] || counted="$nomake_rounds rounds without a Makefile"
-echo "| push (median, ms; $counted) | wall | extra over the bare push |"
-echo "| --- | ---: | ---: |"
+echo "| push (median, ms; $counted) | wall | extra over the bare push | CPU | CPU extra |"
+echo "| --- | ---: | ---: | ---: | ---: |"
 if [ "$nomake_only" = 0 ]; then
-    bare="$(median <"$B/times-bare")"
-    plain_extra="$(extra plain bare)"
-    kiln_extra="$(extra app bare)"
-    echo "| bare repo, no hooks | $(ms "$bare") | |"
-    echo "| plain post-receive hook | $(ms "$(median <"$B/times-plain")") | $(ms "$plain_extra") |"
-    echo "| kiln | $(ms "$(median <"$B/times-app")") | $(ms "$kiln_extra") |"
+    row "bare repo, no hooks" bare
+    row "plain post-receive hook" plain bare
+    row "kiln" app bare
 fi
-echo "| bare repo, no Makefile | $(ms "$bare_nomake") | |"
-echo "| kiln, no Makefile | $(ms "$(median <"$B/times-app-nomake")") | $(ms "$kiln_nomake_extra") |"
+row "bare repo, no Makefile" bare-nomake
+row "kiln, no Makefile" app-nomake bare-nomake
 for ((h = 1; h <= ${#hooks[@]}; h++)); do
-    echo "| kiln, no Makefile, hook $h | $(ms "$(median <"$B/times-app-nomake-hook$h")") | $(ms "$(extra "app-nomake-hook$h" bare-nomake)") |"
+    row "kiln, no Makefile, hook $h" "app-nomake-hook$h" bare-nomake
 done
 echo
 if [ "$nomake_only" = 0 ]; then
-    awk -v k="$kiln_extra" -v p="$plain_extra" 'BEGIN { printf "kiln extra / plain extra = %.3f (target <= 0.050)\n", (p > 0 ? k / p : 0) }'
+    echo "kiln extra / plain extra = $(ratio "$(extra app bare)" "$(extra plain bare)") (target <= 0.050)"
 fi
-awk -v k="$kiln_nomake_extra" -v b="$bare_nomake" 'BEGIN { printf "kiln extra without a Makefile / bare push = %.3f (target <= 0.100)\n", (b > 0 ? k / b : 0) }'
+bare_nomake="$(wall bare-nomake)"
+bare_nomake_cpu="$(cpu bare-nomake)"
+echo "kiln extra without a Makefile / bare push = $(ratio "$(extra app-nomake bare-nomake)" "$bare_nomake") (target <= 0.100;" \
+    "CPU: $(ratio "$(cpu_extra app-nomake bare-nomake)" "$bare_nomake_cpu"))"
 for ((h = 1; h <= ${#hooks[@]}; h++)); do
-    awk -v k="$(extra "app-nomake-hook$h" bare-nomake)" -v b="$bare_nomake" -v h="$h" \
-        'BEGIN { printf "hook %d: extra without a Makefile / bare push = %.3f\n", h, (b > 0 ? k / b : 0) }'
+    echo "hook $h: extra without a Makefile / bare push = $(ratio "$(extra "app-nomake-hook$h" bare-nomake)" "$bare_nomake")" \
+        "(CPU: $(ratio "$(cpu_extra "app-nomake-hook$h" bare-nomake)" "$bare_nomake_cpu"))"
 done
 # Two hooks: what the second costs over the first, paired push by push.
 if [ "${#hooks[@]}" -ge 2 ]; then
-    awk -v k="$(extra app-nomake-hook2 app-nomake-hook1)" -v b="$bare_nomake" \
-        'BEGIN { printf "hook 2 - hook 1 = %.1f ms, / bare push = %.3f\n", k / 1000, (b > 0 ? k / b : 0) }'
+    wall_more="$(extra app-nomake-hook2 app-nomake-hook1)"
+    cpu_more="$(cpu_extra app-nomake-hook2 app-nomake-hook1)"
+    echo "hook 2 - hook 1 = $(ms "$wall_more") ms wall, $(ratio "$wall_more" "$bare_nomake") of the bare push;" \
+        "$(ms "$cpu_more") ms CPU, $(ratio "$cpu_more" "$bare_nomake_cpu") of its CPU"
 fi
 raw=(bare-nomake app-nomake)
 [ "$nomake_only" = 1 ] || raw=(bare plain app "${raw[@]}")
-for t in "${raw[@]}" "${nomake_targets[@]:2}"; do echo "raw $t (ms): $(awk '{ printf "%.1f ", $1 / 1000 }' "$B/times-$t")"; done
+for t in "${raw[@]}" "${nomake_targets[@]:2}"; do
+    echo "raw $t (ms, wall/CPU): $(awk '{ printf "%.1f/%.1f ", $1 / 1000, $2 / 1000 }' "$B/times-$t")"
+done
