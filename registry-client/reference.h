@@ -36,8 +36,10 @@ std::string repository_name_problem(const std::string& name);
 /// Empty if `tag` matches `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, else why not.
 std::string tag_problem(const std::string& tag);
 
-/// `host:port` of a registry URL as written (`http://127.0.0.1:5000` gives
-/// `127.0.0.1:5000`): the default host of references.
+/// `host:port` of a registry URL as written (`http://127.0.0.1:5000/v2/`
+/// gives `127.0.0.1:5000`): the registry host of images, kiln's one rule for
+/// it. It is the default host of references, `Client::host()` and a build's
+/// `REGISTRY`.
 std::string host_of_url(const std::string& url);
 
 /// Options for talking to `ref.host`: `configured` itself when that is its

@@ -3,11 +3,12 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
-#include <string_view>
 #include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
+
+#include "registry-client/reference.h"
 
 namespace kiln::runner {
 
@@ -29,17 +30,6 @@ BuildUser current_build_user() {
         user.shell = found->pw_shell;
     }
     return user;
-}
-
-std::string registry_host(const std::string& registry_url) {
-    std::string_view host = registry_url;
-    if (const auto scheme = host.find("://"); scheme != std::string_view::npos) {
-        host.remove_prefix(scheme + 3);
-    }
-    if (const auto slash = host.find('/'); slash != std::string_view::npos) {
-        host = host.substr(0, slash);
-    }
-    return std::string(host);
 }
 
 std::string image_name(const std::string& repo, const config::RepoConfig& repo_config) {
@@ -69,7 +59,7 @@ Environment build_environment(const config::Config& config, const config::RepoCo
         env[key] = value;
     }
 
-    const std::string registry = registry_host(config.registry.url);
+    const std::string registry = registry::host_of_url(config.registry.url);
     env["KILN_REPO"] = build.repo;
     env["KILN_BRANCH"] = build.branch;
     env["KILN_REF"] = build.ref;

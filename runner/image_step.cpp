@@ -108,7 +108,7 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
         outcome.ok = true;
         return outcome;
     }
-    const std::string host = registry_host(config.registry.url);
+    const std::string host = registry::host_of_url(config.registry.url);
     const std::string name = image_name(build.repo, repo_config);
     registry::Reference target;
     target.host = host;
