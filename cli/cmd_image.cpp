@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "common/units.h"
 #include "registry-client/client.h"
 #include "registry-client/image_inspect.h"
@@ -26,14 +27,6 @@ std::string default_host(Context& context) { return registry::host_of_url(contex
 
 registry::Client client_for(Context& context, const registry::Reference& ref) {
     return registry::Client(runner::registry_options_for(context.config().registry, ref));
-}
-
-std::string join(const std::vector<std::string>& items, const char* separator) {
-    std::string text;
-    for (const auto& item : items) {
-        text += (text.empty() ? "" : separator) + item;
-    }
-    return text;
 }
 
 Handler define_ls(CLI::App& command) {

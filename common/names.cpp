@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace kiln {
 namespace {
@@ -24,19 +25,6 @@ std::string strip_git_suffix(const std::string& name) {
     return name;
 }
 
-std::vector<std::string> split_segments(const std::string& name) {
-    std::vector<std::string> segments;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t slash = name.find('/', start);
-        segments.push_back(name.substr(start, slash - start));
-        if (slash == std::string::npos) {
-            return segments;
-        }
-        start = slash + 1;
-    }
-}
-
 }  // namespace
 
 std::optional<std::string> repo_name_problem(const std::string& name) {
@@ -50,7 +38,7 @@ std::optional<std::string> repo_name_problem(const std::string& name) {
     if (name.front() == '/') {
         return "repository name " + quoted + " is absolute; give a name relative to git_root, like 'app' or 'team/app'";
     }
-    const std::vector<std::string> segments = split_segments(strip_git_suffix(name));
+    const std::vector<std::string> segments = split(strip_git_suffix(name), '/');
     if (std::find(segments.begin(), segments.end(), "") != segments.end()) {
         return "repository name " + quoted + " has an empty segment";
     }

@@ -4,6 +4,8 @@
 #include <filesystem>
 #include <regex>
 
+#include "common/text.h"
+
 namespace kiln::config {
 namespace {
 
@@ -98,21 +100,15 @@ std::optional<std::string> search_path_problem(const std::string& path) {
     if (path.empty()) {
         return kExpected + ", got an empty string";
     }
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t end = std::min(path.find(':', start), path.size());
-        const std::string entry = path.substr(start, end - start);
+    for (const std::string& entry : split(path, ':')) {
         if (entry.empty()) {
             return kExpected + ", got an empty entry in " + quoted(path) + " (it would search the worktree)";
         }
         if (entry.front() != '/') {
             return kExpected + ", got " + quoted(entry) + " in " + quoted(path);
         }
-        if (end == path.size()) {
-            return std::nullopt;
-        }
-        start = end + 1;
     }
+    return std::nullopt;
 }
 
 std::optional<std::string> make_target_problem(const std::string& target) {

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
+#include "common/text.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
 #include "queue/enqueue.h"
@@ -27,24 +28,10 @@ constexpr std::size_t kMalformedShown = 10;
 const std::string kBranchPrefix = "refs/heads/";
 const std::string kTagPrefix = "refs/tags/";
 
-std::string join(const std::vector<std::string>& words) {
-    std::string joined;
-    for (const std::string& word : words) {
-        joined += (joined.empty() ? "" : ", ") + word;
-    }
-    return joined;
-}
-
 // Every line of a (multi-line) message, each a note of its own.
 void add_lines(std::vector<std::string>& notes, const std::string& prefix, const std::string& text) {
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string::npos) {
-            end = text.size();
-        }
-        notes.push_back(prefix + text.substr(start, end - start));
-        start = end + 1;
+    for (const std::string& line : split_lines(text)) {
+        notes.push_back(prefix + line);
     }
 }
 

@@ -1,13 +1,12 @@
 #include "runner/build_env.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
 #include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
 
+#include "common/text.h"
 #include "registry-client/reference.h"
 
 namespace kiln::runner {
@@ -36,10 +35,7 @@ std::string image_name(const std::string& repo, const config::RepoConfig& repo_c
     if (repo_config.image && !repo_config.image->name.empty()) {
         return repo_config.image->name;
     }
-    std::string name = repo;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return name;
+    return lowercase(repo);
 }
 
 Environment build_environment(const config::Config& config, const config::RepoConfig& repo_config,
