@@ -4,12 +4,17 @@
 #include <filesystem>
 #include <regex>
 
+#include "common/image_names.h"
 #include "common/text.h"
 
 namespace kiln::config {
 namespace {
 
 const std::string kBranchPlaceholder = "{branch}";
+
+// Distribution's limit on a repository name, host included; the config checks
+// the name alone, as the host is the registry's.
+constexpr std::size_t kMaxImageNameLength = 255;
 
 bool matches(const std::string& text, const char* pattern) {
     return std::regex_match(text, std::regex(pattern));
@@ -22,9 +27,7 @@ std::string quoted(const std::string& text) {
 }  // namespace
 
 std::optional<std::string> image_name_problem(const std::string& name) {
-    static const char* const kComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-    const std::string pattern = std::string(kComponent) + "(?:/" + kComponent + ")*";
-    if (name.size() > 255 || !matches(name, pattern.c_str())) {
+    if (name.size() > kMaxImageNameLength || !is_image_name(name)) {
         return quoted(name) +
                " is not a valid image name: use lowercase letters and digits, separated by '.', '_', '__' or '-', "
                "in components joined by '/'";
@@ -44,7 +47,7 @@ std::optional<std::string> image_tag_problem(const std::string& tag) {
         const std::string placeholder = literal.substr(brace, close == std::string::npos ? 1 : close - brace + 1);
         return "unknown placeholder " + quoted(placeholder) + " in tag " + quoted(tag) + " (only {branch} is replaced)";
     }
-    if (!matches(literal, "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")) {
+    if (!is_image_tag(literal)) {
         return quoted(tag) +
                " is not a valid tag: use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'";
     }
