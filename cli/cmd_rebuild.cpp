@@ -20,7 +20,7 @@ Handler define_rebuild(CLI::App& command) {
     return [repo, what](Context& context) {
         const config::Config& config = context.config();
         const std::string name = canonical_repo_name(*repo);
-        const std::filesystem::path repo_path = config.git_root / (name + ".git");
+        const std::filesystem::path repo_path = bare_repo_path(config.git_root, name);
         if (!std::filesystem::is_directory(repo_path)) {
             throw UsageError(describe("rebuilding " + name, "no repository '" + repo_path.string() +
                                                                 "' (create it with 'kiln init " + name + "')"));

@@ -1,6 +1,7 @@
 #include "common/names.h"
 
 #include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
@@ -11,6 +12,7 @@ namespace {
 
 constexpr std::size_t kMaxSegments = 2;
 constexpr std::size_t kMaxNameLength = 200;
+constexpr std::string_view kGitSuffix = ".git";
 
 bool allowed_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -18,9 +20,8 @@ bool allowed_char(char c) {
 }
 
 std::string strip_git_suffix(const std::string& name) {
-    const std::string suffix = ".git";
-    if (name.size() > suffix.size() && name.ends_with(suffix)) {
-        return name.substr(0, name.size() - suffix.size());
+    if (name.size() > kGitSuffix.size() && name.ends_with(kGitSuffix)) {
+        return name.substr(0, name.size() - kGitSuffix.size());
     }
     return name;
 }
@@ -63,6 +64,10 @@ std::optional<std::string> repo_name_problem(const std::string& name) {
         }
     }
     return std::nullopt;
+}
+
+std::filesystem::path bare_repo_path(const std::filesystem::path& git_root, const std::string& name) {
+    return git_root / (name + std::string(kGitSuffix));
 }
 
 std::string canonical_repo_name(const std::string& name) {
