@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "common/build_variables.h"
 #include "common/image_names.h"
 #include "common/text.h"
 
@@ -92,7 +93,7 @@ std::optional<std::string> env_name_problem(const std::string& name) {
     if (!matches(name, "[A-Za-z_][A-Za-z0-9_]*")) {
         return quoted(name) + " is not a valid environment variable name: use letters, digits and '_'";
     }
-    if (name.rfind("KILN_", 0) == 0 || name == "REGISTRY" || name == "IMAGE") {
+    if (is_build_variable(name)) {
         return quoted(name) + " is set by kiln for every build and cannot be overridden";
     }
     return std::nullopt;

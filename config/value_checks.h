@@ -25,7 +25,8 @@ std::optional<std::string> notify_url_problem(const std::string& url);
 std::optional<std::string> registry_url_problem(const std::string& url);
 
 /// An environment variable name the build may set: `[A-Za-z_][A-Za-z0-9_]*`,
-/// and none of the names kiln itself sets (KILN_*, REGISTRY, IMAGE).
+/// and none of the names kiln itself sets (kiln::is_build_variable: KILN_*,
+/// REGISTRY, IMAGE).
 std::optional<std::string> env_name_problem(const std::string& name);
 
 /// A PATH: absolute directories joined by `:`, none of them empty (an empty

@@ -6,6 +6,7 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include "common/build_variables.h"
 #include "common/text.h"
 #include "registry-client/reference.h"
 
@@ -61,8 +62,8 @@ Environment build_environment(const config::Config& config, const config::RepoCo
     env["KILN_REF"] = build.ref;
     env["KILN_SHA"] = build.sha;
     env["KILN_BUILD"] = std::to_string(build.number);
-    env["REGISTRY"] = registry;
-    env["IMAGE"] = registry + "/" + image_name(build.repo, repo_config) + ":" + build.sha;
+    env[kRegistryVariable] = registry;
+    env[kImageVariable] = registry + "/" + image_name(build.repo, repo_config) + ":" + build.sha;
     return env;
 }
 
