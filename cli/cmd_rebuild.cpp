@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/runner_start.h"
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "common/names.h"
 #include "queue/enqueue.h"
 #include "runner/rebuild.h"
@@ -34,7 +35,7 @@ Handler define_rebuild(CLI::App& command) {
         request.sha = target.sha;
         request.trigger = "rebuild";
         const runner::BuildRecord record = runner::enqueue_build(layout, request);
-        std::cout << "[kiln] build " << record.label() << " queued (follow: kiln logs " << name << " "
+        std::cout << kLinePrefix << "build " << record.label() << " queued (follow: kiln logs " << name << " "
                   << record.number << " -f)" << std::endl;
         start_runner_unless_running(config);
         return 0;

@@ -9,6 +9,7 @@
 
 #include "git-objects/commit_root.h"
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
 #include "common/text.h"
@@ -94,7 +95,7 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
 
 std::string final_line(const runner::BuildRecord& record) {
     const runner::BuildStatus status = record.status;
-    std::string line = "[kiln] " + record.label() + " " + runner::to_string(status);
+    std::string line = kiln_line(record.label() + " " + runner::to_string(status));
     if (const std::optional<std::int64_t> seconds = record.duration_seconds(runner::unix_now())) {
         line += " in " + format_duration(std::chrono::seconds(*seconds));
     }
@@ -183,13 +184,13 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     const HookInput input = read_hook_input(in);
     const std::optional<std::string> repo = repo_name_under(config.git_root, context.repo_path);
     if (!repo) {
-        out << "[kiln] " << context.repo_path.string() << " is not a repository under git_root "
+        out << kLinePrefix << context.repo_path.string() << " is not a repository under git_root "
             << config.git_root.string() << ": not building" << std::endl;
         return kExitOk;
     }
     const PushPlan plan = plan_push(config, context.repo_path, *repo, input, context.options);
     for (const std::string& note : plan.notes) {
-        out << "[kiln] " << note << std::endl;
+        out << kLinePrefix << note << std::endl;
     }
     if (plan.builds.empty()) {
         return kExitOk;
@@ -211,15 +212,15 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         } catch (const StateError& error) {
             // git holds the push whatever happens here, and a failing
             // post-receive only adds git's own error line: say what to do.
-            out << "[kiln] " << *repo << " " << build.branch << ": cannot record this push: " << error.what()
+            out << kLinePrefix << *repo << " " << build.branch << ": cannot record this push: " << error.what()
                 << std::endl;
-            out << "[kiln] the commit is in the repository; once kiln can write to " << config.state_dir.string()
-                << " again, build it: ssh " << host << " kiln rebuild " << *repo << " " << build.sha.substr(0, 8)
-                << std::endl;
+            out << kLinePrefix << "the commit is in the repository; once kiln can write to "
+                << config.state_dir.string() << " again, build it: ssh " << host << " kiln rebuild " << *repo << " "
+                << build.sha.substr(0, 8) << std::endl;
             continue;
         }
-        out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(host, queued.back())
-            << ")" << std::endl;
+        out << kLinePrefix << "build " << queued.back().label() << " queued (follow: "
+            << follow_hint(host, queued.back()) << ")" << std::endl;
     }
     if (queued.empty()) {
         return kExitOk;
@@ -230,7 +231,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         runner::start_detached_runner(layout, context.kiln_executable, config_file);
     }
     if (context.options.detach) {
-        out << "[kiln] kiln.detach: not waiting for the build" << (queued.size() > 1 ? "s" : "") << std::endl;
+        out << kLinePrefix << "kiln.detach: not waiting for the build" << (queued.size() > 1 ? "s" : "") << std::endl;
         return kExitOk;
     }
 
@@ -239,7 +240,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         // Said once, before a wait that would otherwise print nothing at all.
         const runner::BuildRecord now = runner::read_record(layout, build.repo, build.number);
         if (const std::optional<std::string> wait = runner::why_waiting(layout, now, config.runner.jobs)) {
-            out << "[kiln] " << build.label() << " " << *wait << std::endl;
+            out << kLinePrefix << build.label() << " " << *wait << std::endl;
         }
         const runner::FollowResult result =
             runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
@@ -252,7 +253,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         }
         if (result.end == runner::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
-            out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
+            out << kLinePrefix << "stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
                 << ")" << std::endl;
             return exit_code;
         }
