@@ -27,8 +27,8 @@ Handler define_cancel(CLI::App& command) {
             start_runner_unless_running(context.config());  // it sends the build's notifications
             return 0;
         case runner::CancelResult::requested:
-            std::cout << kLinePrefix << "build " << record.label() << " is being cancelled (follow: kiln logs "
-                      << record.repo << " " << record.number << " -f)\n";
+            std::cout << kLinePrefix << "build " << record.label() << " is being cancelled (follow: "
+                      << follow_command(record.repo, record.number) << ")\n";
             return 0;
         case runner::CancelResult::already_final:
             break;

@@ -35,8 +35,8 @@ Handler define_rebuild(CLI::App& command) {
         request.sha = target.sha;
         request.trigger = "rebuild";
         const runner::BuildRecord record = runner::enqueue_build(layout, request);
-        std::cout << kLinePrefix << "build " << record.label() << " queued (follow: kiln logs " << name << " "
-                  << record.number << " -f)" << std::endl;
+        std::cout << kLinePrefix << "build " << record.label() << " queued (follow: "
+                  << follow_command(name, record.number) << ")" << std::endl;
         start_runner_unless_running(config);
         return 0;
     };

@@ -8,4 +8,12 @@ std::string kiln_line(std::string_view text) {
     return line;
 }
 
+std::string follow_command(const std::string& repo, int number) {
+    return "kiln logs " + repo + " " + std::to_string(number) + " -f";
+}
+
+std::string show_command(const std::string& repo, int number) {
+    return "kiln show " + repo + " " + std::to_string(number);
+}
+
 }  // namespace kiln

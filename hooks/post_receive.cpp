@@ -118,11 +118,7 @@ std::string final_line(const runner::BuildRecord& record) {
 }
 
 std::string follow_hint(const std::string& host, const runner::BuildRecord& record) {
-    return "ssh " + host + " kiln logs " + record.repo + " " + std::to_string(record.number) + " -f";
-}
-
-std::string show_command(const runner::BuildRecord& record) {
-    return "kiln show " + record.repo + " " + std::to_string(record.number);
+    return "ssh " + host + " " + follow_command(record.repo, record.number);
 }
 
 }  // namespace
@@ -245,7 +241,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         const runner::FollowResult result =
             runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
         const runner::BuildRecord& last = result.record;
-        const std::string show = "ssh " + host + " " + show_command(last);
+        const std::string show = "ssh " + host + " " + show_command(last.repo, last.number);
         if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
             out << *line << std::endl;
             exit_code = kExitFailed;
