@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/runner_start.h"
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "queue/cancel.h"
 
 namespace kiln::cli {
@@ -22,12 +23,12 @@ Handler define_cancel(CLI::App& command) {
         const runner::CancelOutcome outcome = runner::cancel_build(layout, record.repo, record.number);
         switch (outcome.result) {
         case runner::CancelResult::cancelled:
-            std::cout << "[kiln] build " << record.label() << " cancelled (it had not started)\n";
+            std::cout << kLinePrefix << "build " << record.label() << " cancelled (it had not started)\n";
             start_runner_unless_running(context.config());  // it sends the build's notifications
             return 0;
         case runner::CancelResult::requested:
-            std::cout << "[kiln] build " << record.label() << " is being cancelled (follow: kiln logs "
-                      << record.repo << " " << record.number << " -f)\n";
+            std::cout << kLinePrefix << "build " << record.label() << " is being cancelled (follow: "
+                      << follow_command(record.repo, record.number) << ")\n";
             return 0;
         case runner::CancelResult::already_final:
             break;

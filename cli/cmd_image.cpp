@@ -9,6 +9,7 @@
 #include "cli/command.h"
 #include "cli/json_output.h"
 #include "common/error.h"
+#include "common/text.h"
 #include "common/units.h"
 #include "registry-client/client.h"
 #include "registry-client/image_inspect.h"
@@ -17,38 +18,22 @@
 #include "registry-client/image_remove.h"
 #include "registry-client/image_tag.h"
 #include "registry-client/reference.h"
+#include "runner/registry_options.h"
 
 namespace kiln::cli {
 namespace {
 
-registry::ClientOptions configured_options(Context& context) {
-    const config::RegistryConfig& settings = context.config().registry;
-    registry::ClientOptions options;
-    options.url = settings.url;
-    options.username = settings.username;
-    options.password = settings.password;
-    return options;
-}
-
 std::string default_host(Context& context) { return registry::host_of_url(context.config().registry.url); }
 
 registry::Client client_for(Context& context, const registry::Reference& ref) {
-    return registry::Client(registry::client_options_for(ref, configured_options(context)));
-}
-
-std::string join(const std::vector<std::string>& items, const char* separator) {
-    std::string text;
-    for (const auto& item : items) {
-        text += (text.empty() ? "" : separator) + item;
-    }
-    return text;
+    return registry::Client(runner::registry_options_for(context.config().registry, ref));
 }
 
 Handler define_ls(CLI::App& command) {
     auto json = std::make_shared<bool>(false);
     command.add_flag("--json", *json, "Print JSON");
     return [json](Context& context) {
-        registry::Client client(configured_options(context));
+        registry::Client client(runner::registry_options(context.config().registry));
         std::vector<registry::RepositoryTags> images = registry::list_images(client);
         if (*json) {
             nlohmann::json list = nlohmann::json::array();

@@ -15,9 +15,9 @@
 #include "cli/json_output.h"
 #include "common/units.h"
 #include "image-archive/blob_cache.h"
-#include "registry-client/client.h"
 #include "image-archive/image_push.h"
 #include "registry-client/reference.h"
+#include "runner/registry_options.h"
 
 namespace kiln::cli {
 namespace {
@@ -103,22 +103,6 @@ struct PushArguments {
     bool json = false;
 };
 
-// The registry's client options for `target`: the configured registry (with
-// its credentials) when the reference names it or no host, else plain HTTP
-// to the host named, anonymously.
-registry::ClientOptions options_for(const config::RegistryConfig& configured, const std::string& configured_host,
-                                    const registry::Reference& target) {
-    registry::ClientOptions options;
-    if (target.host == configured_host) {
-        options.url = configured.url;
-        options.username = configured.username;
-        options.password = configured.password;
-    } else {
-        options.url = "http://" + target.host;
-    }
-    return options;
-}
-
 }  // namespace
 
 Handler define_image_push(CLI::App& command) {
@@ -138,10 +122,8 @@ Handler define_image_push(CLI::App& command) {
     command.add_flag("--json", args->json, "Print the result as JSON");
     return [args](Context& context) {
         const config::RegistryConfig& configured = context.config().registry;
-        registry::ClientOptions probe;
-        probe.url = configured.url;
-        const std::string configured_host = registry::Client(probe).host();
-        const registry::Reference target = registry::parse_reference(args->reference, configured_host);
+        const registry::Reference target =
+            registry::parse_reference(args->reference, registry::host_of_url(configured.url));
 
         registry::PushOptions push;
         push.jobs = args->jobs;
@@ -153,7 +135,7 @@ Handler define_image_push(CLI::App& command) {
             push.progress = [display](const BlobProgress& progress) { display->update(progress); };
         }
         const registry::PushResult result =
-            registry::push_image(options_for(configured, configured_host, target), target, args->archive, push);
+            registry::push_image(runner::registry_options_for(configured, target), target, args->archive, push);
         if (push.progress) {
             display->draw();
             std::fprintf(stderr, "%d pushed (%s), %d already there, %d mounted\n", result.blobs_uploaded,

@@ -7,6 +7,7 @@
 #include "cli/build_select.h"
 #include "cli/command.h"
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "queue/log_follow.h"
 
 namespace kiln::cli {
@@ -27,7 +28,7 @@ Handler define_logs(CLI::App& command) {
         if (*follow) {
             const runner::FollowResult result =
                 runner::follow_build(layout, record.repo, record.number, std::cout, [] { return true; });
-            const std::string show = "kiln show " + record.repo + " " + std::to_string(record.number);
+            const std::string show = show_command(record.repo, record.number);
             if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
                 // stderr: stdout stays the build's log, byte for byte.
                 std::cerr << *line << std::endl;

@@ -4,6 +4,7 @@
 #include "cli/command.h"
 #include "cli/runner_start.h"
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "common/names.h"
 #include "queue/enqueue.h"
 #include "runner/rebuild.h"
@@ -20,7 +21,7 @@ Handler define_rebuild(CLI::App& command) {
     return [repo, what](Context& context) {
         const config::Config& config = context.config();
         const std::string name = canonical_repo_name(*repo);
-        const std::filesystem::path repo_path = config.git_root / (name + ".git");
+        const std::filesystem::path repo_path = bare_repo_path(config.git_root, name);
         if (!std::filesystem::is_directory(repo_path)) {
             throw UsageError(describe("rebuilding " + name, "no repository '" + repo_path.string() +
                                                                 "' (create it with 'kiln init " + name + "')"));
@@ -34,8 +35,8 @@ Handler define_rebuild(CLI::App& command) {
         request.sha = target.sha;
         request.trigger = "rebuild";
         const runner::BuildRecord record = runner::enqueue_build(layout, request);
-        std::cout << "[kiln] build " << record.label() << " queued (follow: kiln logs " << name << " "
-                  << record.number << " -f)" << std::endl;
+        std::cout << kLinePrefix << "build " << record.label() << " queued (follow: "
+                  << follow_command(name, record.number) << ")" << std::endl;
         start_runner_unless_running(config);
         return 0;
     };

@@ -4,6 +4,7 @@
 #include "cli/build_select.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "common/text.h"
 #include "common/units.h"
 #include "queue/build_liveness.h"
 
@@ -52,11 +53,7 @@ Handler define_show(CLI::App& command) {
         print_field("finished", time_text(record.finished_at));
         print_field("duration", duration ? format_duration(std::chrono::seconds(*duration)) : std::string());
         print_field("exit code", record.exit_code ? std::to_string(*record.exit_code) : std::string());
-        std::string targets;
-        for (const std::string& target : record.targets) {
-            targets += (targets.empty() ? "" : " ") + target;
-        }
-        print_field("targets", targets);
+        print_field("targets", join(record.targets, " "));
         print_field("image", record.image);
         print_field("digest", record.digest);
         print_field("log", log);

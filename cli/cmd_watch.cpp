@@ -20,6 +20,7 @@
 #include "registry-client/client.h"
 #include "registry-client/reference.h"
 #include "deploy/watch.h"
+#include "runner/registry_options.h"
 
 extern char** environ;
 
@@ -96,13 +97,9 @@ Handler define_watch(CLI::App& command) {
             throw UsageError(describe("reading --interval '" + settings->interval + "'",
                                       "expected a duration of at least 1s, e.g. 10s or 1m"));
         }
-        const config::RegistryConfig& settings_registry = context.config().registry;
-        registry::ClientOptions configured;
-        configured.url = settings_registry.url;
-        configured.username = settings_registry.username;
-        configured.password = settings_registry.password;
+        const config::RegistryConfig& configured = context.config().registry;
         registry::Reference ref = registry::parse_reference(settings->ref, registry::host_of_url(configured.url));
-        registry::Client client(registry::client_options_for(ref, configured));
+        registry::Client client(runner::registry_options_for(configured, ref));
         registry::WatchOptions options;
         options.interval = *interval;
         options.now = settings->now;

@@ -1,15 +1,18 @@
 #include "common/names.h"
 
 #include <algorithm>
+#include <string_view>
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace kiln {
 namespace {
 
 constexpr std::size_t kMaxSegments = 2;
 constexpr std::size_t kMaxNameLength = 200;
+constexpr std::string_view kGitSuffix = ".git";
 
 bool allowed_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -17,24 +20,10 @@ bool allowed_char(char c) {
 }
 
 std::string strip_git_suffix(const std::string& name) {
-    const std::string suffix = ".git";
-    if (name.size() > suffix.size() && name.ends_with(suffix)) {
-        return name.substr(0, name.size() - suffix.size());
+    if (name.size() > kGitSuffix.size() && name.ends_with(kGitSuffix)) {
+        return name.substr(0, name.size() - kGitSuffix.size());
     }
     return name;
-}
-
-std::vector<std::string> split_segments(const std::string& name) {
-    std::vector<std::string> segments;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t slash = name.find('/', start);
-        segments.push_back(name.substr(start, slash - start));
-        if (slash == std::string::npos) {
-            return segments;
-        }
-        start = slash + 1;
-    }
 }
 
 }  // namespace
@@ -50,7 +39,7 @@ std::optional<std::string> repo_name_problem(const std::string& name) {
     if (name.front() == '/') {
         return "repository name " + quoted + " is absolute; give a name relative to git_root, like 'app' or 'team/app'";
     }
-    const std::vector<std::string> segments = split_segments(strip_git_suffix(name));
+    const std::vector<std::string> segments = split(strip_git_suffix(name), '/');
     if (std::find(segments.begin(), segments.end(), "") != segments.end()) {
         return "repository name " + quoted + " has an empty segment";
     }
@@ -75,6 +64,10 @@ std::optional<std::string> repo_name_problem(const std::string& name) {
         }
     }
     return std::nullopt;
+}
+
+std::filesystem::path bare_repo_path(const std::filesystem::path& git_root, const std::string& name) {
+    return git_root / (name + std::string(kGitSuffix));
 }
 
 std::string canonical_repo_name(const std::string& name) {

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -13,5 +14,9 @@ std::optional<std::string> repo_name_problem(const std::string& name);
 /// The canonical form of a valid repo name: `team/app` for `team/app.git`.
 /// Throws UsageError with repo_name_problem()'s text when the name is invalid.
 std::string canonical_repo_name(const std::string& name);
+
+/// The bare repository of the canonical name `name`: `<git_root>/<name>.git`
+/// (`/srv/git/team/app.git` for `team/app`).
+std::filesystem::path bare_repo_path(const std::filesystem::path& git_root, const std::string& name);
 
 }  // namespace kiln

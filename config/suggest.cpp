@@ -1,17 +1,11 @@
 #include "config/suggest.h"
 
 #include <algorithm>
-#include <cctype>
+
+#include "common/text.h"
 
 namespace kiln::config {
 namespace {
-
-std::string lower(const std::string& text) {
-    std::string result = text;
-    std::transform(result.begin(), result.end(), result.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return result;
-}
 
 // Optimal string alignment distance: Levenshtein plus adjacent transposition,
 // since "tiemout" is as much a typo as "timout".
@@ -38,11 +32,11 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }  // namespace
 
 std::optional<std::string> closest_match(const std::string& typo, const std::vector<std::string>& known) {
-    const std::string needle = lower(typo);
+    const std::string needle = lowercase(typo);
     std::optional<std::string> best;
     std::size_t best_distance = 0;
     for (const std::string& candidate : known) {
-        const std::size_t distance = edit_distance(needle, lower(candidate));
+        const std::size_t distance = edit_distance(needle, lowercase(candidate));
         if (!best || distance < best_distance) {
             best = candidate;
             best_distance = distance;

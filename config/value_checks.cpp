@@ -4,10 +4,18 @@
 #include <filesystem>
 #include <regex>
 
+#include "common/build_variables.h"
+#include "common/image_names.h"
+#include "common/text.h"
+
 namespace kiln::config {
 namespace {
 
 const std::string kBranchPlaceholder = "{branch}";
+
+// Distribution's limit on a repository name, host included; the config checks
+// the name alone, as the host is the registry's.
+constexpr std::size_t kMaxImageNameLength = 255;
 
 bool matches(const std::string& text, const char* pattern) {
     return std::regex_match(text, std::regex(pattern));
@@ -20,9 +28,7 @@ std::string quoted(const std::string& text) {
 }  // namespace
 
 std::optional<std::string> image_name_problem(const std::string& name) {
-    static const char* const kComponent = "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*";
-    const std::string pattern = std::string(kComponent) + "(?:/" + kComponent + ")*";
-    if (name.size() > 255 || !matches(name, pattern.c_str())) {
+    if (name.size() > kMaxImageNameLength || !is_image_name(name)) {
         return quoted(name) +
                " is not a valid image name: use lowercase letters and digits, separated by '.', '_', '__' or '-', "
                "in components joined by '/'";
@@ -42,7 +48,7 @@ std::optional<std::string> image_tag_problem(const std::string& tag) {
         const std::string placeholder = literal.substr(brace, close == std::string::npos ? 1 : close - brace + 1);
         return "unknown placeholder " + quoted(placeholder) + " in tag " + quoted(tag) + " (only {branch} is replaced)";
     }
-    if (!matches(literal, "[A-Za-z0-9_][A-Za-z0-9._-]{0,127}")) {
+    if (!is_image_tag(literal)) {
         return quoted(tag) +
                " is not a valid tag: use at most 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'";
     }
@@ -87,7 +93,7 @@ std::optional<std::string> env_name_problem(const std::string& name) {
     if (!matches(name, "[A-Za-z_][A-Za-z0-9_]*")) {
         return quoted(name) + " is not a valid environment variable name: use letters, digits and '_'";
     }
-    if (name.rfind("KILN_", 0) == 0 || name == "REGISTRY" || name == "IMAGE") {
+    if (is_build_variable(name)) {
         return quoted(name) + " is set by kiln for every build and cannot be overridden";
     }
     return std::nullopt;
@@ -98,21 +104,15 @@ std::optional<std::string> search_path_problem(const std::string& path) {
     if (path.empty()) {
         return kExpected + ", got an empty string";
     }
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t end = std::min(path.find(':', start), path.size());
-        const std::string entry = path.substr(start, end - start);
+    for (const std::string& entry : split(path, ':')) {
         if (entry.empty()) {
             return kExpected + ", got an empty entry in " + quoted(path) + " (it would search the worktree)";
         }
         if (entry.front() != '/') {
             return kExpected + ", got " + quoted(entry) + " in " + quoted(path);
         }
-        if (end == path.size()) {
-            return std::nullopt;
-        }
-        start = end + 1;
     }
+    return std::nullopt;
 }
 
 std::optional<std::string> make_target_problem(const std::string& target) {

@@ -8,11 +8,11 @@
 
 namespace kiln::config {
 
-/// A repository name in the registry: lowercase [a-z0-9] runs joined by `.`,
-/// `_`, `__` or dashes, in components joined by `/` (distribution's grammar).
+/// A repository name in the registry (kiln::is_image_name), at most 255
+/// characters.
 std::optional<std::string> image_name_problem(const std::string& name);
 
-/// A tag template: `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}` once `{branch}` is replaced.
+/// A tag template: a tag (kiln::is_image_tag) once `{branch}` is replaced.
 std::optional<std::string> image_tag_problem(const std::string& tag);
 
 /// A path inside the worktree: relative, without `..`.
@@ -25,7 +25,8 @@ std::optional<std::string> notify_url_problem(const std::string& url);
 std::optional<std::string> registry_url_problem(const std::string& url);
 
 /// An environment variable name the build may set: `[A-Za-z_][A-Za-z0-9_]*`,
-/// and none of the names kiln itself sets (KILN_*, REGISTRY, IMAGE).
+/// and none of the names kiln itself sets (kiln::is_build_variable: KILN_*,
+/// REGISTRY, IMAGE).
 std::optional<std::string> env_name_problem(const std::string& name);
 
 /// A PATH: absolute directories joined by `:`, none of them empty (an empty

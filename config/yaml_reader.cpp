@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 
+#include "common/text.h"
 #include "common/units.h"
 #include "config/suggest.h"
 
@@ -12,14 +13,6 @@ namespace {
 // yaml-cpp marks are 0-based; nodes built outside the parser carry -1.
 Position position_of(const YAML::Mark& mark) {
     return {mark.line < 0 ? 1 : mark.line + 1, mark.column < 0 ? 1 : mark.column + 1};
-}
-
-std::string join(const std::vector<std::string>& items) {
-    std::string result;
-    for (const std::string& item : items) {
-        result += (result.empty() ? "" : ", ") + item;
-    }
-    return result;
 }
 
 std::string with_path(const std::string& path, const std::string& what) {

@@ -19,6 +19,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace kiln::registry::detail {
 namespace {
@@ -37,19 +38,6 @@ struct Connection {
     std::size_t sent = 0;
 };
 
-std::string lowercase(std::string text) {
-    for (char& c : text) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return text;
-}
-
-std::string trim(const std::string& text) {
-    std::size_t start = text.find_first_not_of(" \t");
-    std::size_t end = text.find_last_not_of(" \t\r");
-    return start == std::string::npos ? "" : text.substr(start, end - start + 1);
-}
-
 std::string percent_decode(const std::string& text) {
     std::string out;
     for (std::size_t i = 0; i < text.size(); ++i) {
@@ -65,17 +53,10 @@ std::string percent_decode(const std::string& text) {
 }
 
 std::string query_value(const std::string& query, const std::string& key) {
-    std::size_t start = 0;
-    while (start <= query.size()) {
-        std::size_t end = query.find('&', start);
-        std::string pair = query.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    for (const std::string& pair : split(query, '&')) {
         if (pair.rfind(key + "=", 0) == 0) {
             return percent_decode(pair.substr(key.size() + 1));
         }
-        if (end == std::string::npos) {
-            break;
-        }
-        start = end + 1;
     }
     return "";
 }
@@ -206,7 +187,7 @@ void HookListener::serve() {
                         continue;
                     }
                     std::string key = lowercase(trim(line.substr(0, colon)));
-                    std::string value = trim(line.substr(colon + 1));
+                    std::string value(trim(line.substr(colon + 1)));
                     if (key == "authorization" && value.rfind("Bearer ", 0) == 0) {
                         token = value.substr(7);
                     } else if (key == "content-length") {

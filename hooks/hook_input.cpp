@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string_view>
 
+#include "common/text.h"
+
 namespace kiln::hooks {
 namespace {
 
@@ -21,22 +23,9 @@ std::string excerpt(const std::string& text) {
     return "'" + shown + "'";
 }
 
-std::vector<std::string> split_spaces(const std::string& line) {
-    std::vector<std::string> fields;
-    std::size_t start = 0;
-    while (true) {
-        const std::size_t space = line.find(' ', start);
-        fields.push_back(line.substr(start, space - start));
-        if (space == std::string::npos) {
-            return fields;
-        }
-        start = space + 1;
-    }
-}
-
 // What is wrong with `line`, or empty when it is a valid update (filled into `update`).
 std::string check_line(const std::string& line, RefUpdate& update) {
-    const std::vector<std::string> fields = split_spaces(line);
+    const std::vector<std::string> fields = split(line, ' ');
     if (fields.size() != 3) {
         return "expected 'OLD NEW REF', got " + excerpt(line);
     }
@@ -82,19 +71,10 @@ bool is_valid_ref_name(const std::string& ref) {
     if (bad_character) {
         return false;
     }
-    std::size_t start = 0;
-    for (;;) {
-        const std::size_t slash = ref.find('/', start);
-        const std::string_view component =
-            std::string_view(ref).substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-        if (component.empty() || component.front() == '.' || component.ends_with(".lock")) {
-            return false;
-        }
-        if (slash == std::string::npos) {
-            return true;
-        }
-        start = slash + 1;
-    }
+    const std::vector<std::string> components = split(ref, '/');
+    return std::none_of(components.begin(), components.end(), [](const std::string& component) {
+        return component.empty() || component.front() == '.' || component.ends_with(".lock");
+    });
 }
 
 HookInput read_hook_input(std::istream& in) {

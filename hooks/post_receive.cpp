@@ -9,8 +9,10 @@
 
 #include "git-objects/commit_root.h"
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
+#include "common/text.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
 #include "queue/enqueue.h"
@@ -27,24 +29,10 @@ constexpr std::size_t kMalformedShown = 10;
 const std::string kBranchPrefix = "refs/heads/";
 const std::string kTagPrefix = "refs/tags/";
 
-std::string join(const std::vector<std::string>& words) {
-    std::string joined;
-    for (const std::string& word : words) {
-        joined += (joined.empty() ? "" : ", ") + word;
-    }
-    return joined;
-}
-
 // Every line of a (multi-line) message, each a note of its own.
 void add_lines(std::vector<std::string>& notes, const std::string& prefix, const std::string& text) {
-    std::size_t start = 0;
-    while (start < text.size()) {
-        std::size_t end = text.find('\n', start);
-        if (end == std::string::npos) {
-            end = text.size();
-        }
-        notes.push_back(prefix + text.substr(start, end - start));
-        start = end + 1;
+    for (const std::string& line : split_lines(text)) {
+        notes.push_back(prefix + line);
     }
 }
 
@@ -107,7 +95,7 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
 
 std::string final_line(const runner::BuildRecord& record) {
     const runner::BuildStatus status = record.status;
-    std::string line = "[kiln] " + record.label() + " " + runner::to_string(status);
+    std::string line = kiln_line(record.label() + " " + runner::to_string(status));
     if (const std::optional<std::int64_t> seconds = record.duration_seconds(runner::unix_now())) {
         line += " in " + format_duration(std::chrono::seconds(*seconds));
     }
@@ -130,11 +118,7 @@ std::string final_line(const runner::BuildRecord& record) {
 }
 
 std::string follow_hint(const std::string& host, const runner::BuildRecord& record) {
-    return "ssh " + host + " kiln logs " + record.repo + " " + std::to_string(record.number) + " -f";
-}
-
-std::string show_command(const runner::BuildRecord& record) {
-    return "kiln show " + record.repo + " " + std::to_string(record.number);
+    return "ssh " + host + " " + follow_command(record.repo, record.number);
 }
 
 }  // namespace
@@ -196,13 +180,13 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     const HookInput input = read_hook_input(in);
     const std::optional<std::string> repo = repo_name_under(config.git_root, context.repo_path);
     if (!repo) {
-        out << "[kiln] " << context.repo_path.string() << " is not a repository under git_root "
+        out << kLinePrefix << context.repo_path.string() << " is not a repository under git_root "
             << config.git_root.string() << ": not building" << std::endl;
         return kExitOk;
     }
     const PushPlan plan = plan_push(config, context.repo_path, *repo, input, context.options);
     for (const std::string& note : plan.notes) {
-        out << "[kiln] " << note << std::endl;
+        out << kLinePrefix << note << std::endl;
     }
     if (plan.builds.empty()) {
         return kExitOk;
@@ -224,15 +208,15 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         } catch (const StateError& error) {
             // git holds the push whatever happens here, and a failing
             // post-receive only adds git's own error line: say what to do.
-            out << "[kiln] " << *repo << " " << build.branch << ": cannot record this push: " << error.what()
+            out << kLinePrefix << *repo << " " << build.branch << ": cannot record this push: " << error.what()
                 << std::endl;
-            out << "[kiln] the commit is in the repository; once kiln can write to " << config.state_dir.string()
-                << " again, build it: ssh " << host << " kiln rebuild " << *repo << " " << build.sha.substr(0, 8)
-                << std::endl;
+            out << kLinePrefix << "the commit is in the repository; once kiln can write to "
+                << config.state_dir.string() << " again, build it: ssh " << host << " kiln rebuild " << *repo << " "
+                << build.sha.substr(0, 8) << std::endl;
             continue;
         }
-        out << "[kiln] build " << queued.back().label() << " queued (follow: " << follow_hint(host, queued.back())
-            << ")" << std::endl;
+        out << kLinePrefix << "build " << queued.back().label() << " queued (follow: "
+            << follow_hint(host, queued.back()) << ")" << std::endl;
     }
     if (queued.empty()) {
         return kExitOk;
@@ -243,7 +227,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         runner::start_detached_runner(layout, context.kiln_executable, config_file);
     }
     if (context.options.detach) {
-        out << "[kiln] kiln.detach: not waiting for the build" << (queued.size() > 1 ? "s" : "") << std::endl;
+        out << kLinePrefix << "kiln.detach: not waiting for the build" << (queued.size() > 1 ? "s" : "") << std::endl;
         return kExitOk;
     }
 
@@ -252,12 +236,12 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         // Said once, before a wait that would otherwise print nothing at all.
         const runner::BuildRecord now = runner::read_record(layout, build.repo, build.number);
         if (const std::optional<std::string> wait = runner::why_waiting(layout, now, config.runner.jobs)) {
-            out << "[kiln] " << build.label() << " " << *wait << std::endl;
+            out << kLinePrefix << build.label() << " " << *wait << std::endl;
         }
         const runner::FollowResult result =
             runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
         const runner::BuildRecord& last = result.record;
-        const std::string show = "ssh " + host + " " + show_command(last);
+        const std::string show = "ssh " + host + " " + show_command(last.repo, last.number);
         if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
             out << *line << std::endl;
             exit_code = kExitFailed;
@@ -265,7 +249,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         }
         if (result.end == runner::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
-            out << "[kiln] stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
+            out << kLinePrefix << "stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
                 << ")" << std::endl;
             return exit_code;
         }

@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "image-archive/archive_files.h"
 #include "registry-client/client.h"
 #include "registry-client/digest.h"
@@ -19,7 +20,7 @@ const nlohmann::json& choose_entry(const ArchiveFiles& files, const nlohmann::js
     if (!entries.is_array() || entries.empty()) {
         archive_failure(files.path(), "manifest.json lists no image");
     }
-    std::string names;
+    std::vector<std::string> names;
     for (const nlohmann::json& entry : entries) {
         for (const nlohmann::json& tag : entry.value("RepoTags", nlohmann::json::array())) {
             if (!tag.is_string()) {
@@ -28,15 +29,15 @@ const nlohmann::json& choose_entry(const ArchiveFiles& files, const nlohmann::js
             if (!select.empty() && name_matches(tag.get<std::string>(), select)) {
                 return entry;
             }
-            names += (names.empty() ? "" : ", ") + tag.get<std::string>();
+            names.push_back(tag.get<std::string>());
         }
     }
     if (!select.empty()) {
         archive_failure(files.path(), "no image named '" + select + "' in it (it has " +
-                                          (names.empty() ? std::string("no names") : names) + ")");
+                                          (names.empty() ? std::string("no names") : join(names)) + ")");
     }
     if (entries.size() > 1) {
-        archive_failure(files.path(), "it holds " + std::to_string(entries.size()) + " images (" + names +
+        archive_failure(files.path(), "it holds " + std::to_string(entries.size()) + " images (" + join(names) +
                                           "): choose one by name");
     }
     return entries.front();

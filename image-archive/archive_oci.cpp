@@ -4,6 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/text.h"
 #include "image-archive/archive_files.h"
 #include "registry-client/client.h"
 #include "registry-client/digest.h"
@@ -183,14 +184,6 @@ public:
     }
 
 private:
-    static std::string join(const std::vector<std::string>& names) {
-        std::string result;
-        for (const std::string& name : names) {
-            result += (result.empty() ? "" : ", ") + name;
-        }
-        return result;
-    }
-
     const ArchiveFiles& files_;
     ImageArchive image_;
     std::vector<ArchiveBlob> layers_;

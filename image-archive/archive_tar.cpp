@@ -9,6 +9,7 @@
 #include <archive_entry.h>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace kiln::registry {
 namespace {
@@ -77,13 +78,7 @@ std::string parent_of(const std::string& name) {
 
 std::string normalise_member_name(const std::string& name) {
     std::vector<std::string> parts;
-    std::size_t start = 0;
-    while (start <= name.size()) {
-        std::size_t end = name.find('/', start);
-        if (end == std::string::npos) {
-            end = name.size();
-        }
-        const std::string part = name.substr(start, end - start);
+    for (const std::string& part : split(name, '/')) {
         if (part == "..") {
             if (!parts.empty() && parts.back() != "..") {
                 parts.pop_back();
@@ -93,13 +88,8 @@ std::string normalise_member_name(const std::string& name) {
         } else if (!part.empty() && part != ".") {
             parts.push_back(part);
         }
-        start = end + 1;
     }
-    std::string result;
-    for (const std::string& part : parts) {
-        result += result.empty() ? part : "/" + part;
-    }
-    return result;
+    return join(parts, "/");
 }
 
 std::optional<TarIndex> TarIndex::read(const std::filesystem::path& archive_path) {

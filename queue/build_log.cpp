@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/text.h"
 #include "common/units.h"
 
 namespace kiln::runner {
@@ -32,17 +33,10 @@ BuildLog::BuildLog(const std::filesystem::path& path, std::uint64_t max_bytes)
 
 void BuildLog::add_secrets(const std::vector<std::string>& values) {
     for (const std::string& value : values) {
-        std::size_t start = 0;
-        while (start <= value.size()) {
-            auto end = value.find('\n', start);
-            if (end == std::string::npos) {
-                end = value.size();
-            }
-            std::string piece = value.substr(start, end - start);
+        for (std::string& piece : split(value, '\n')) {
             if (piece.size() >= kMinMaskedLength && std::find(secrets_.begin(), secrets_.end(), piece) == secrets_.end()) {
                 secrets_.push_back(std::move(piece));
             }
-            start = end + 1;
         }
     }
     std::stable_sort(secrets_.begin(), secrets_.end(),

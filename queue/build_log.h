@@ -11,6 +11,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/kiln_lines.h"
 #include "common/posix.h"
 
 namespace kiln::runner {
@@ -19,7 +20,7 @@ namespace kiln::runner {
 class BuildLog {
 public:
     /// The prefix of every line the runner writes itself.
-    static constexpr std::string_view kPrefix = "[kiln] ";
+    static constexpr std::string_view kPrefix = kLinePrefix;
     /// Secret values shorter than this are not masked: masking `1` or `on`
     /// would garble the log without protecting anything.
     static constexpr std::size_t kMinMaskedLength = 3;

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/kiln_lines.h"
 #include "common/posix.h"
 #include "queue/build_liveness.h"
 #include "queue/queue.h"
@@ -153,10 +154,10 @@ std::optional<std::string> stalled_line(const StateLayout& layout, const FollowR
     const std::string label = result.record.label();
     switch (result.end) {
         case FollowEnd::disk_full:
-            return "[kiln] " + label + ": kiln cannot write to " + layout.root().string() +
-                   " (No space left on device); its result is recorded once space is freed: " + show_command;
+            return kiln_line(label + ": kiln cannot write to " + layout.root().string() +
+                   " (No space left on device); its result is recorded once space is freed: " + show_command);
         case FollowEnd::runner_gone:
-            return "[kiln] " + label + " interrupted: " + kAbandonedReason + ": " + show_command;
+            return kiln_line(label + " interrupted: " + kAbandonedReason + ": " + show_command);
         case FollowEnd::final:
         case FollowEnd::left:
             break;

@@ -1,20 +1,10 @@
 #include "registry-client/image_remove.h"
 
 #include "common/error.h"
+#include "common/text.h"
 #include "registry-client/image_list.h"
 
 namespace kiln::registry {
-namespace {
-
-std::string join(const std::vector<std::string>& items) {
-    std::string text;
-    for (const auto& item : items) {
-        text += (text.empty() ? "" : ", ") + item;
-    }
-    return text;
-}
-
-}  // namespace
 
 RemoveResult remove_image(Client& client, const Reference& ref, bool force) {
     std::string doing = "removing " + ref.str();

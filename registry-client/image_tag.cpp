@@ -6,8 +6,8 @@ namespace kiln::registry {
 
 std::string tag_image(Client& client, const Reference& source, const std::string& new_tag) {
     std::string doing = "tagging " + source.str() + " as " + new_tag;
-    if (std::string problem = tag_problem(new_tag); !problem.empty()) {
-        throw UsageError(describe(doing, problem));
+    if (const std::optional<std::string> problem = tag_problem(new_tag)) {
+        throw UsageError(describe(doing, *problem));
     }
     std::optional<Manifest> manifest = client.get_manifest(source.name, source.reference());
     if (!manifest) {

@@ -1,39 +1,14 @@
 #include "registry-client/reference.h"
 
-#include <cctype>
-
 #include "common/error.h"
+#include "common/image_names.h"
 #include "registry-client/digest.h"
 
 namespace kiln::registry {
 namespace {
 
-bool lower_alnum(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
-
-bool tag_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-'; }
-
-// One path component: [a-z0-9]+ ((\.|_|__|-+)[a-z0-9]+)*
-bool valid_component(const std::string& component) {
-    if (component.empty() || !lower_alnum(component.front()) || !lower_alnum(component.back())) {
-        return false;
-    }
-    for (std::size_t i = 0; i < component.size(); ++i) {
-        char c = component[i];
-        if (lower_alnum(c) || c == '-') {
-            continue;
-        }
-        if (c == '.' && lower_alnum(component[i + 1])) {
-            continue;
-        }
-        if (c == '_' && (lower_alnum(component[i + 1]) ||
-                         (component[i + 1] == '_' && i + 2 < component.size() && lower_alnum(component[i + 2])))) {
-            i += component[i + 1] == '_' ? 1 : 0;
-            continue;
-        }
-        return false;
-    }
-    return true;
-}
+// Distribution's limit on a repository name with its host.
+constexpr std::size_t kMaxNameLength = 255;
 
 bool looks_like_host(const std::string& component) {
     return component.find('.') != std::string::npos || component.find(':') != std::string::npos ||
@@ -64,15 +39,15 @@ Reference split(const std::string& text, const std::string& default_host, const 
     if (colon != std::string::npos && rest.find('/', colon) == std::string::npos) {
         ref.tag = rest.substr(colon + 1);
         rest = rest.substr(0, colon);
-        if (std::string problem = tag_problem(ref.tag); !problem.empty()) {
-            throw UsageError(describe(doing, problem));
+        if (const std::optional<std::string> problem = tag_problem(ref.tag)) {
+            throw UsageError(describe(doing, *problem));
         }
     }
     ref.name = rest;
-    if (std::string problem = repository_name_problem(ref.name); !problem.empty()) {
-        throw UsageError(describe(doing, problem));
+    if (const std::optional<std::string> problem = repository_name_problem(ref.name)) {
+        throw UsageError(describe(doing, *problem));
     }
-    if (ref.host.size() + 1 + ref.name.size() > 255) {
+    if (ref.host.size() + 1 + ref.name.size() > kMaxNameLength) {
         throw UsageError(describe(doing, "host and repository name together exceed 255 characters"));
     }
     return ref;
@@ -88,34 +63,22 @@ std::string Reference::str() const {
     return tag.empty() ? text : text + ":" + tag;
 }
 
-std::string repository_name_problem(const std::string& name) {
+std::optional<std::string> repository_name_problem(const std::string& name) {
     if (name.empty()) {
         return "the repository name is empty";
     }
-    std::size_t start = 0;
-    while (true) {
-        std::size_t slash = name.find('/', start);
-        std::string component = name.substr(start, slash == std::string::npos ? std::string::npos : slash - start);
-        if (!valid_component(component)) {
-            return "'" + name + "' is not a valid repository name (use lowercase letters, digits and . _ - " +
-                   "between them, components joined by /)";
-        }
-        if (slash == std::string::npos) {
-            return "";
-        }
-        start = slash + 1;
+    if (!is_image_name(name)) {
+        return "'" + name + "' is not a valid repository name (use lowercase letters, digits and . _ - " +
+               "between them, components joined by /)";
     }
+    return std::nullopt;
 }
 
-std::string tag_problem(const std::string& tag) {
-    bool valid = !tag.empty() && tag.size() <= 128 && tag.front() != '.' && tag.front() != '-';
-    for (char c : tag) {
-        valid = valid && tag_char(c);
+std::optional<std::string> tag_problem(const std::string& tag) {
+    if (!is_image_tag(tag)) {
+        return "'" + tag + "' is not a valid tag (1 to 128 letters, digits, _ . -, not starting with . or -)";
     }
-    if (valid) {
-        return "";
-    }
-    return "'" + tag + "' is not a valid tag (1 to 128 letters, digits, _ . -, not starting with . or -)";
+    return std::nullopt;
 }
 
 Reference parse_reference(const std::string& text, const std::string& default_host) {

@@ -3,6 +3,7 @@
 // Image references: `[HOST[:PORT]/]NAME[:TAG|@DIGEST]`, with the configured
 // registry as the default host.
 
+#include <optional>
 #include <string>
 
 #include "registry-client/client.h"
@@ -29,15 +30,17 @@ Reference parse_reference(const std::string& text, const std::string& default_ho
 /// Parses a repository (`[HOST/]NAME`, no tag or digest). Throws UsageError.
 Reference parse_repository(const std::string& text, const std::string& default_host);
 
-/// Empty if `name` is a valid repository name (lowercase `[a-z0-9]+` parts
-/// joined by `.`, `_`, `__` or `-`, components joined by `/`), else why not.
-std::string repository_name_problem(const std::string& name);
+/// Why `name` is not a repository name (kiln::is_image_name), or nothing when
+/// it is one.
+std::optional<std::string> repository_name_problem(const std::string& name);
 
-/// Empty if `tag` matches `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`, else why not.
-std::string tag_problem(const std::string& tag);
+/// Why `tag` is not a tag (kiln::is_image_tag), or nothing when it is one.
+std::optional<std::string> tag_problem(const std::string& tag);
 
-/// `host:port` of a registry URL as written (`http://127.0.0.1:5000` gives
-/// `127.0.0.1:5000`): the default host of references.
+/// `host:port` of a registry URL as written (`http://127.0.0.1:5000/v2/`
+/// gives `127.0.0.1:5000`): the registry host of images, kiln's one rule for
+/// it. It is the default host of references, `Client::host()` and a build's
+/// `REGISTRY`.
 std::string host_of_url(const std::string& url);
 
 /// Options for talking to `ref.host`: `configured` itself when that is its

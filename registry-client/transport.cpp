@@ -19,19 +19,13 @@
 
 #include "common/error.h"
 #include "common/posix.h"
+#include "common/text.h"
 #include "registry-client/request_guard.h"
 
 namespace kiln::registry::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::string lowercase(std::string text) {
-    for (char& c : text) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return text;
-}
 
 bool iequals(const std::string& a, const std::string& b) { return lowercase(a) == lowercase(b); }
 

@@ -1,33 +1,24 @@
 #include "registry-client/url.h"
 
+#include <algorithm>
 #include <cctype>
 #include <vector>
 
 #include "common/error.h"
+#include "common/text.h"
 
 namespace kiln::registry::detail {
 namespace {
 
 int default_port(const std::string& scheme) { return scheme == "https" ? 443 : 80; }
 
-std::string lowercase(std::string text) {
-    for (char& c : text) {
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    }
-    return text;
-}
-
 // RFC 3986 5.2.4: removes `.` and `..` segments from an absolute path.
 std::string remove_dot_segments(const std::string& path) {
     std::vector<std::string> output;
-    std::size_t start = 1;
-    while (start <= path.size()) {
-        std::size_t end = path.find('/', start);
-        if (end == std::string::npos) {
-            end = path.size();
-        }
-        std::string segment = path.substr(start, end - start);
-        bool last = end == path.size();
+    const std::vector<std::string> segments = split(std::string_view(path).substr(std::min<std::size_t>(1, path.size())), '/');
+    for (std::size_t i = 0; i < segments.size(); ++i) {
+        const std::string& segment = segments[i];
+        const bool last = i + 1 == segments.size();
         if (segment == "..") {
             if (!output.empty()) {
                 output.pop_back();
@@ -42,13 +33,8 @@ std::string remove_dot_segments(const std::string& path) {
         } else {
             output.push_back(segment);
         }
-        start = end + 1;
     }
-    std::string result;
-    for (const auto& segment : output) {
-        result += "/" + segment;
-    }
-    return result.empty() ? "/" : result;
+    return output.empty() ? "/" : "/" + join(output, "/");
 }
 
 // Splits "path?query" without touching either part.

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/names.h"
 #include "libgit2/git.h"
 #include "common/posix.h"
 
@@ -168,7 +169,7 @@ std::string post_receive_stub(const HookTarget& target) {
 
 InitResult init_repository(const fs::path& git_root, const std::string& name, const HookTarget& hook) {
     require_git_root_owner(git_root, name);
-    const fs::path repo_path = git_root / (name + ".git");
+    const fs::path repo_path = bare_repo_path(git_root, name);
     if (fs::exists(repo_path)) {
         git::open_repository(repo_path.string());  // refuse to put a hook into something that is not a repository
         install_hook(repo_path, hook);

@@ -1,13 +1,14 @@
 #include "runner/build_env.h"
 
-#include <algorithm>
-#include <cctype>
 #include <cerrno>
-#include <string_view>
 #include <vector>
 
 #include <pwd.h>
 #include <unistd.h>
+
+#include "common/build_variables.h"
+#include "common/text.h"
+#include "registry-client/reference.h"
 
 namespace kiln::runner {
 
@@ -31,25 +32,11 @@ BuildUser current_build_user() {
     return user;
 }
 
-std::string registry_host(const std::string& registry_url) {
-    std::string_view host = registry_url;
-    if (const auto scheme = host.find("://"); scheme != std::string_view::npos) {
-        host.remove_prefix(scheme + 3);
-    }
-    if (const auto slash = host.find('/'); slash != std::string_view::npos) {
-        host = host.substr(0, slash);
-    }
-    return std::string(host);
-}
-
 std::string image_name(const std::string& repo, const config::RepoConfig& repo_config) {
     if (repo_config.image && !repo_config.image->name.empty()) {
         return repo_config.image->name;
     }
-    std::string name = repo;
-    std::transform(name.begin(), name.end(), name.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return name;
+    return lowercase(repo);
 }
 
 Environment build_environment(const config::Config& config, const config::RepoConfig& repo_config,
@@ -69,14 +56,14 @@ Environment build_environment(const config::Config& config, const config::RepoCo
         env[key] = value;
     }
 
-    const std::string registry = registry_host(config.registry.url);
+    const std::string registry = registry::host_of_url(config.registry.url);
     env["KILN_REPO"] = build.repo;
     env["KILN_BRANCH"] = build.branch;
     env["KILN_REF"] = build.ref;
     env["KILN_SHA"] = build.sha;
     env["KILN_BUILD"] = std::to_string(build.number);
-    env["REGISTRY"] = registry;
-    env["IMAGE"] = registry + "/" + image_name(build.repo, repo_config) + ":" + build.sha;
+    env[kRegistryVariable] = registry;
+    env[kImageVariable] = registry + "/" + image_name(build.repo, repo_config) + ":" + build.sha;
     return env;
 }
 

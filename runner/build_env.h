@@ -35,9 +35,6 @@ struct BuildUser {
 /// entry gives an empty name and home and /bin/sh.
 BuildUser current_build_user();
 
-/// `host:port` of a registry URL: `http://127.0.0.1:5000/` -> `127.0.0.1:5000`.
-std::string registry_host(const std::string& registry_url);
-
 /// The registry repository a build's image goes to: image.name when set, else
 /// the repo name lowercased (`Team/App` -> `team/app`).
 std::string image_name(const std::string& repo, const config::RepoConfig& repo_config);
@@ -50,7 +47,7 @@ std::string image_name(const std::string& repo, const config::RepoConfig& repo_c
 ///  2. the repo's `env` (the global `defaults.env` merged with .kiln.yml's);
 ///  3. the repo's secrets (the operator's file wins over the repository);
 ///  4. KILN_REPO, KILN_BRANCH, KILN_REF, KILN_SHA, KILN_BUILD, REGISTRY
-///     (registry_host of registry.url) and IMAGE (`REGISTRY/<image name>:<sha>`):
+///     (registry::host_of_url of registry.url) and IMAGE (`REGISTRY/<image name>:<sha>`):
 ///     a build cannot pretend to be another one.
 Environment build_environment(const config::Config& config, const config::RepoConfig& repo_config,
                               const BuildIdentity& build, const std::map<std::string, std::string>& secrets,

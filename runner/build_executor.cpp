@@ -6,6 +6,7 @@
 #include <variant>
 #include <vector>
 
+#include "common/build_variables.h"
 #include "common/error.h"
 #include "common/makefile_names.h"
 #include "common/units.h"
@@ -87,7 +88,7 @@ std::vector<std::string> make_argv(const Context& context, const std::vector<std
                                    const std::string& target) {
     std::vector<std::string> argv{"make"};
     argv.insert(argv.end(), options.begin(), options.end());
-    for (const char* name : {"IMAGE", "REGISTRY"}) {
+    for (const char* name : {kImageVariable, kRegistryVariable}) {
         argv.push_back(std::string(name) + "=" + context.env.at(name));
     }
     argv.push_back(target);

@@ -10,6 +10,7 @@
 #include "registry-client/image_tag.h"
 #include "registry-client/reference.h"
 #include "queue/build_log.h"
+#include "runner/registry_options.h"
 
 namespace kiln::runner {
 namespace {
@@ -107,17 +108,14 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
         outcome.ok = true;
         return outcome;
     }
-    const std::string host = registry_host(config.registry.url);
+    const std::string host = registry::host_of_url(config.registry.url);
     const std::string name = image_name(build.repo, repo_config);
     registry::Reference target;
     target.host = host;
     target.name = name;
     target.tag = build.sha;
     outcome.image = target.str();
-    registry::ClientOptions options;
-    options.url = config.registry.url;
-    options.username = config.registry.username;
-    options.password = config.registry.password;
+    registry::ClientOptions options = registry_options(config.registry);
     options.deadline = limits.deadline;
     options.cancelled = limits.cancelled;
     if (!repo_config.image) {

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/names.h"
 #include "config/repo_config_source.h"
 #include "deploy/notify.h"
 #include "queue/build_log.h"
@@ -24,7 +25,7 @@ std::string loggable(const std::string& url) {
 
 std::vector<config::NotifyConfig> notify_targets(const config::Config& config, const BuildRecord& record) {
     try {
-        return config::load_repo_config(config.git_root / (record.repo + ".git"), record.sha, config.defaults).notify;
+        return config::load_repo_config(bare_repo_path(config.git_root, record.repo), record.sha, config.defaults).notify;
     } catch (const Error& error) {
         // The build itself already said what is wrong with its .kiln.yml (or
         // its repository is gone); the defaults still apply.

@@ -1,6 +1,7 @@
 #include "runner/runner.h"
 
 #include "common/error.h"
+#include "common/names.h"
 #include "config/repo_config_source.h"
 #include "runner/build_executor.h"
 #include "queue/build_log.h"
@@ -14,7 +15,7 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
     BuildLog log(layout.log_file(job.repo, job.number), config.runner.log_max);
     // A job from an older kiln, or a recovered one, may not name its repository.
     const std::filesystem::path repo_path =
-        job.repo_path.empty() ? config.git_root / (job.repo + ".git") : job.repo_path;
+        job.repo_path.empty() ? bare_repo_path(config.git_root, job.repo) : job.repo_path;
 
     JobResult result;
     config::RepoConfig repo_config;

@@ -7,20 +7,10 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/text.h"
 
 namespace kiln::runner {
 namespace {
-
-constexpr std::string_view kBlank = " \t\r";
-
-std::string_view trim(std::string_view text) {
-    const auto first = text.find_first_not_of(kBlank);
-    if (first == std::string_view::npos) {
-        return {};
-    }
-    const auto last = text.find_last_not_of(kBlank);
-    return text.substr(first, last - first + 1);
-}
 
 bool valid_key(std::string_view key) {
     if (key.empty() || (key[0] >= '0' && key[0] <= '9')) {
@@ -89,15 +79,9 @@ std::map<std::string, std::string> parse_secrets(const std::string& text, const 
     std::map<std::string, std::string> secrets;
     std::vector<std::string> problems;
     std::size_t line_number = 0;
-    std::size_t start = 0;
-    while (start < text.size()) {
-        auto end = text.find('\n', start);
-        if (end == std::string::npos) {
-            end = text.size();
-        }
+    for (const std::string& text_line : split_lines(text)) {
         ++line_number;
-        std::string_view line = trim(std::string_view(text).substr(start, end - start));
-        start = end + 1;
+        std::string_view line = trim(text_line);
         const auto report = [&](const std::string& what) {
             problems.push_back(source + ":" + std::to_string(line_number) + ": " + what);
         };
@@ -130,11 +114,7 @@ std::map<std::string, std::string> parse_secrets(const std::string& text, const 
         }
     }
     if (!problems.empty()) {
-        std::string message;
-        for (const std::string& problem : problems) {
-            message += (message.empty() ? "" : "\n") + problem;
-        }
-        throw ConfigError(message);
+        throw ConfigError(join(problems, "\n"));
     }
     return secrets;
 }

@@ -32,3 +32,8 @@ TEST_CASE("bad repository names are refused with the reason", "[names]") {
     CHECK(repo_name_problem(".git") == "repository name '.git': segment '.git' starts with '.'");
     CHECK_THROWS_AS(canonical_repo_name("a;rm -rf"), kiln::UsageError);
 }
+
+TEST_CASE("a repository lives at git_root/NAME.git", "[names]") {
+    CHECK(kiln::bare_repo_path("/srv/git", "app") == "/srv/git/app.git");
+    CHECK(kiln::bare_repo_path("/srv/git", "team/app") == "/srv/git/team/app.git");
+}

@@ -31,6 +31,12 @@ TEST_CASE("a first component with a dot, a colon or localhost is a host", "[regi
     CHECK(parse_reference("team/app", "d:1").host == "d:1");
 }
 
+TEST_CASE("host_of_url strips scheme and path", "[registry]") {
+    CHECK(host_of_url("http://127.0.0.1:5000") == "127.0.0.1:5000");
+    CHECK(host_of_url("https://buildbox:5000/v2/") == "buildbox:5000");
+    CHECK(host_of_url("buildbox:5000") == "buildbox:5000");
+}
+
 TEST_CASE("bad references say what is wrong", "[registry]") {
     CHECK_THROWS_WITH(parse_reference("App:v1", "h:1"),
                       "reading image reference 'App:v1': 'App' is not a valid repository name (use lowercase letters, "

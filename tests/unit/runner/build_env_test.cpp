@@ -81,9 +81,3 @@ TEST_CASE("build_environment layers: repo env, then secrets, then kiln's own var
     CHECK(env.at("IMAGE") == "registry.example:443/apps/web:" + std::string(40, 'a'));
     CHECK(env.at("LANG") == "C.UTF-8");
 }
-
-TEST_CASE("registry_host strips scheme and path", "[build_env]") {
-    CHECK(kiln::runner::registry_host("http://127.0.0.1:5000") == "127.0.0.1:5000");
-    CHECK(kiln::runner::registry_host("https://buildbox:5000/v2/") == "buildbox:5000");
-    CHECK(kiln::runner::registry_host("buildbox:5000") == "buildbox:5000");
-}
