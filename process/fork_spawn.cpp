@@ -61,11 +61,13 @@ void close_fds_above_stderr() {
     }
 }
 
-/// In the forked child: applies `command` (but its session, which the caller
-/// sets up) and executes it.
-[[noreturn]] void exec_child(const Command& command, const ExecPlan& plan, const char* error_prefix) {
-    if (command.group == Group::new_group) {
+/// In the forked child: applies `command` and executes it. Its group is left
+/// alone when `own_group` is false (the daemon's session is set up already).
+[[noreturn]] void exec_child(const Command& command, const ExecPlan& plan, const char* error_prefix, bool own_group) {
+    if (own_group && command.group == Group::new_group) {
         ::setpgid(0, 0);
+    } else if (own_group && command.group == Group::new_session) {
+        ::setsid();
     }
     struct sigaction defaults {};
     defaults.sa_handler = SIG_DFL;
@@ -113,7 +115,7 @@ void spawn_daemon(const Command& command, const std::string& doing) {
         if (::fork() != 0) {
             ::_exit(0);  // the session leader exits; the grandchild can never regain a terminal
         }
-        exec_child(command, plan, nullptr);
+        exec_child(command, plan, nullptr, false);
     }
     // Reaped on the way out; the daemon, its child, is re-parented to init.
     const Child intermediate(pid, OnDrop::wait);
@@ -140,7 +142,7 @@ HeldChild spawn_held(const Command& command, const std::string& exec_error_prefi
         char byte = 0;
         while (::read(gate_read.get(), &byte, 1) < 0 && errno == EINTR) {
         }
-        exec_child(command, plan, exec_error_prefix.c_str());
+        exec_child(command, plan, exec_error_prefix.c_str(), true);
     }
     if (command.group == Group::new_group) {
         ::setpgid(pid, pid);  // both sides set the group, so it exists whichever runs first
