@@ -1,16 +1,9 @@
 // `kiln watch REF --exec CMD`, for deploy hosts: runs CMD each time the image
 // REF names changes in the registry.
 
-#include <cerrno>
 #include <chrono>
-#include <csignal>
 #include <memory>
 #include <string>
-#include <vector>
-
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -20,9 +13,8 @@
 #include "registry-client/client.h"
 #include "registry-client/reference.h"
 #include "deploy/watch.h"
+#include "process/spawn.h"
 #include "runner/registry_options.h"
-
-extern char** environ;
 
 namespace kiln::cli {
 namespace {
@@ -30,35 +22,12 @@ namespace {
 // CMD is a command line the user wrote for their own host, so it goes to
 // /bin/sh -c (pipes, &&, variables work); kiln builds no shell strings itself.
 int run_shell(const std::string& command, const std::string& image, const std::string& digest) {
-    std::vector<std::string> environment;
-    for (char** entry = environ; *entry; ++entry) {
-        std::string variable = *entry;
-        if (variable.rfind("KILN_IMAGE=", 0) != 0 && variable.rfind("KILN_DIGEST=", 0) != 0) {
-            environment.push_back(std::move(variable));
-        }
-    }
-    environment.push_back("KILN_IMAGE=" + image);
-    environment.push_back("KILN_DIGEST=" + digest);
-    std::vector<char*> envp;
-    for (auto& variable : environment) {
-        envp.push_back(variable.data());
-    }
-    envp.push_back(nullptr);
-    std::string shell = "/bin/sh";
-    std::string flag = "-c";
-    std::string script = command;
-    std::vector<char*> argv{shell.data(), flag.data(), script.data(), nullptr};
-    pid_t pid = 0;
-    if (int rc = posix_spawn(&pid, shell.c_str(), nullptr, nullptr, argv.data(), envp.data()); rc != 0) {
-        throw ProcessError(describe("running '" + command + "'", std::strerror(rc)));
-    }
-    int status = 0;
-    while (waitpid(pid, &status, 0) < 0) {
-        if (errno != EINTR) {
-            throw ProcessError(describe("waiting for '" + command + "'", std::strerror(errno)));
-        }
-    }
-    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    process::Command shell;
+    shell.argv = {"/bin/sh", "-c", command};
+    shell.env = process::Environment::current().set("KILN_IMAGE", image).set("KILN_DIGEST", digest);
+    process::Child child = process::spawn(shell, process::OnDrop::wait, "running '" + command + "'");
+    const process::ExitStatus status = child.wait();
+    return status.exited() ? status.code() : 128 + status.signal();
 }
 
 }  // namespace

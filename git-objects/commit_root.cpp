@@ -2,8 +2,6 @@
 
 #include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -15,8 +13,7 @@
 #include "common/error.h"
 #include "git-objects/object_files.h"
 #include "common/posix.h"
-
-extern char** environ;
+#include "process/spawn.h"
 
 namespace kiln::git_objects {
 namespace {
@@ -48,30 +45,21 @@ public:
         in.write_end = UniqueFd();
         Pipe out = make_pipe();
         Pipe err = make_pipe();
-
+        process::Command git;
+        git.argv = {"git", "--git-dir=" + repo_dir.string(), "cat-file", "--batch"};
+        git.search_path = true;
+        git.env = process::Environment::current();
+        git.std_in = process::Redirect::fd(in.read_end.get());
+        git.std_out = process::Redirect::fd(out.write_end.get());
+        git.std_err = process::Redirect::fd(err.write_end.get());
         // git gets SIGPIPE back (the hook ignores it), so that it stops at once
         // when a big file is left unread.
-        posix_spawnattr_t attributes;
-        posix_spawnattr_init(&attributes);
-        sigset_t default_signals;
-        sigemptyset(&default_signals);
-        sigaddset(&default_signals, SIGPIPE);
-        posix_spawnattr_setsigdefault(&attributes, &default_signals);
-        posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
-        posix_spawn_file_actions_t actions;
-        posix_spawn_file_actions_init(&actions);
-        posix_spawn_file_actions_adddup2(&actions, in.read_end.get(), STDIN_FILENO);
-        posix_spawn_file_actions_adddup2(&actions, out.write_end.get(), STDOUT_FILENO);
-        posix_spawn_file_actions_adddup2(&actions, err.write_end.get(), STDERR_FILENO);
-        const std::string git_dir = "--git-dir=" + repo_dir.string();
-        std::array<char*, 5> argv{const_cast<char*>("git"), const_cast<char*>(git_dir.c_str()),
-                                  const_cast<char*>("cat-file"), const_cast<char*>("--batch"), nullptr};
-        const int rc = ::posix_spawnp(&pid_, "git", &actions, &attributes, argv.data(), environ);
-        posix_spawn_file_actions_destroy(&actions);
-        posix_spawnattr_destroy(&attributes);
-        if (rc != 0) {
-            pid_ = -1;
-            throw GitError(describe("running git to read commits (is git installed and on PATH?)", std::strerror(rc)));
+        git.default_signals = {SIGPIPE};
+        try {
+            git_ = process::spawn(git, process::OnDrop::wait,
+                                  "running git to read commits (is git installed and on PATH?)");
+        } catch (const ProcessError& error) {
+            throw GitError(error.what());
         }
         out_ = std::move(out.read_end);
         err_ = std::move(err.read_end);
@@ -79,11 +67,8 @@ public:
     CatFile(const CatFile&) = delete;
     CatFile& operator=(const CatFile&) = delete;
     ~CatFile() {
-        if (pid_ > 0) {
-            out_ = UniqueFd();  // a git still writing gets SIGPIPE and exits
-            err_ = UniqueFd();
-            reap();
-        }
+        out_ = UniqueFd();  // a git still writing gets SIGPIPE and exits; git_ then reaps it
+        err_ = UniqueFd();
     }
 
     // The next line of output without its newline; nothing at the end of output.
@@ -145,27 +130,18 @@ public:
                 break;
             }
         }
-        const int status = reap();
+        const process::ExitStatus status = git_.wait();
         while (!said.empty() && (said.back() == '\n' || said.back() == ' ')) {
             said.pop_back();
         }
         if (said.empty()) {
-            said = WIFEXITED(status) ? "git exited with status " + std::to_string(WEXITSTATUS(status))
-                                     : "git was killed by signal " + std::to_string(WTERMSIG(status));
+            said = status.exited() ? "git exited with status " + std::to_string(status.code())
+                                   : "git was killed by signal " + std::to_string(status.signal());
         }
         return said;
     }
 
 private:
-    // Waits for git to exit; its wait status.
-    int reap() {
-        int status = 0;
-        while (::waitpid(pid_, &status, 0) < 0 && errno == EINTR) {
-        }
-        pid_ = -1;
-        return status;
-    }
-
     bool fill() {
         buffer_.erase(0, start_);
         start_ = 0;
@@ -185,7 +161,7 @@ private:
         }
     }
 
-    pid_t pid_ = -1;
+    process::Child git_;  // first, so that it is reaped after its pipes are closed
     UniqueFd out_;
     UniqueFd err_;
     std::string buffer_;

@@ -26,12 +26,12 @@ private:
 bool runner_running(const StateLayout& layout);
 
 /// Starts `kiln_executable [--config config_file] runner` fully detached: double
-/// fork + setsid, cwd `/`, stdin from /dev/null, stdout/stderr appended to
+/// fork + setsid (process::spawn_daemon), cwd `/`, stdin from /dev/null, stdout/stderr appended to
 /// <state_dir>/runner.log (/dev/null if that cannot be opened), every other fd
 /// closed, and no GIT_* variables in its environment. The caller's stdout and
 /// stderr (the push's pipe to git and sshd) are not held open. Returns once the
 /// intermediate child is reaped; a runner that finds the lock taken exits
-/// quietly, so racing starters are harmless. Throws StateError when fork fails.
+/// quietly, so racing starters are harmless. Throws ProcessError when fork fails.
 void start_detached_runner(const StateLayout& layout, const std::filesystem::path& kiln_executable,
                            const std::optional<std::filesystem::path>& config_file);
 

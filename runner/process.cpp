@@ -12,21 +12,17 @@
 #include <poll.h>
 #include <signal.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
-
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
 
 #include "common/error.h"
 #include "common/posix.h"
+#include "process/spawn.h"
 #include "queue/leader_file.h"
 #include "runner/step_leader.h"
 
 namespace kiln::runner {
 namespace {
 
-namespace bp = boost::process;
 using Clock = std::chrono::steady_clock;
 
 constexpr const char* kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -64,24 +60,11 @@ std::string find_executable(const std::string& name, const std::map<std::string,
     throw ProcessError(describe(doing, "'" + name + "' not found in PATH (" + path + ")"));
 }
 
-/// Runs in the child between fork and exec: only async-signal-safe calls.
 /// The runner may block or ignore signals (SIGPIPE, SIGTERM for its own
 /// shutdown); the leader must start with the default actions, and with
 /// exactly the signals it reads blocked: a stop sent before it is ready then
-/// waits for it (the step itself gets an empty mask from the leader). The
-/// leader's own group keeps a Ctrl-C meant for `kiln runner` from reaching it.
-void child_setup(const sigset_t& leader_mask) {
-    ::setpgid(0, 0);
-    ::sigprocmask(SIG_SETMASK, &leader_mask, nullptr);
-    struct sigaction defaults {};
-    defaults.sa_handler = SIG_DFL;
-    for (const int signal : {SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2}) {
-        ::sigaction(signal, &defaults, nullptr);
-    }
-    // Descriptors of the runner that lack O_CLOEXEC (Boost.Process's own, or
-    // a concurrent launch's) must not reach the leader or make.
-    ::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
-}
+/// waits for it (the step itself gets an empty mask from the leader).
+const std::vector<int> kLeaderDefaultSignals{SIGPIPE, SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGCHLD, SIGUSR1, SIGUSR2};
 
 /// Reads what the pipe holds, waiting up to `wait` for the first byte.
 /// Returns false at end of file.
@@ -150,21 +133,18 @@ private:
 /// is killed, and so is the step's group it recorded.
 class LaunchedLeader {
 public:
-    LaunchedLeader(bp::child child, const StepFiles& files, std::chrono::milliseconds grace)
+    LaunchedLeader(process::Child child, const StepFiles& files, std::chrono::milliseconds grace)
         : child_(std::move(child)), files_(files), grace_(grace) {}
     LaunchedLeader(const LaunchedLeader&) = delete;
     LaunchedLeader& operator=(const LaunchedLeader&) = delete;
 
     ~LaunchedLeader() {
-        if (done_) {
+        if (child_.reaped()) {
             return;
         }
         try {
             stop();
-            const auto give_up = Clock::now() + grace_ + kLeaderWait;
-            while (!poll() && Clock::now() < give_up) {
-                std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            }
+            child_.wait_until(Clock::now() + grace_ + kLeaderWait);
             kill_leftovers();
         } catch (const std::exception&) {
             // Destructors must not throw; kill_leftovers did what it could.
@@ -172,33 +152,17 @@ public:
     }
 
     /// Asks the leader to stop the step (SIGTERM, then SIGKILL after the grace).
-    void stop() const { ::kill(child_.id(), SIGTERM); }
+    void stop() const { child_.signal(SIGTERM); }
 
     /// True once the leader has exited (and is reaped). Throws ProcessError.
-    bool poll() {
-        if (done_) {
-            return true;
-        }
-        std::error_code error;
-        if (child_.running(error)) {
-            return false;
-        }
-        if (error) {
-            throw ProcessError(describe("waiting for a build step's leader", error.message()));
-        }
-        status_ = child_.native_exit_code();
-        done_ = true;
-        return true;
-    }
+    bool poll() { return child_.try_wait().has_value(); }
 
     /// SIGKILL to the leader, and to the step's group it recorded: for a
     /// leader that did not end when told to, or ended without a status. Waits
     /// for the leader.
     void kill_leftovers() {
-        if (!done_) {
-            child_.terminate();
-            status_ = child_.native_exit_code();
-            done_ = true;
+        if (!child_.reaped()) {
+            child_.kill();
         }
         if (const std::optional<LeaderRecord> record = read_leader_file(files_.leader())) {
             kill_step_group(*record);
@@ -206,17 +170,16 @@ public:
     }
 
     /// `exited 2`, `killed by signal 9`: how the leader itself ended.
-    std::string ending() const {
-        return WIFSIGNALED(status_) ? "killed by signal " + std::to_string(WTERMSIG(status_))
-                                    : "exited " + std::to_string(WEXITSTATUS(status_));
+    std::string ending() {
+        const process::ExitStatus status = child_.wait();
+        return status.signaled() ? "killed by signal " + std::to_string(status.signal())
+                                 : "exited " + std::to_string(status.code());
     }
 
 private:
-    bp::child child_;
+    process::Child child_;
     const StepFiles& files_;
     std::chrono::milliseconds grace_;
-    bool done_ = false;
-    int status_ = 0;
 };
 
 std::vector<std::string> leader_args(const ProcessSpec& spec, const RunOptions& options, const StepFiles& files,
@@ -239,8 +202,10 @@ std::vector<std::string> leader_args(const ProcessSpec& spec, const RunOptions& 
     return args;
 }
 
+/// Starts the leader with stdout and stderr on `output_sink`, which the caller
+/// closes once it has (so that only the leader's copies keep the pipe open).
 std::unique_ptr<LaunchedLeader> launch(const ProcessSpec& spec, const RunOptions& options, const StepFiles& files,
-                                       UniqueFd output_sink) {
+                                       const UniqueFd& output_sink) {
     const std::string doing = "running " + spec.argv.front();
     const std::string exe = find_executable(spec.argv.front(), spec.env, doing);
     struct stat info {};
@@ -248,24 +213,29 @@ std::unique_ptr<LaunchedLeader> launch(const ProcessSpec& spec, const RunOptions
         throw ProcessError(describe(doing, "working directory '" + spec.cwd.string() + "' does not exist"));
     }
     const std::filesystem::path leader = options.leader_program.empty() ? current_executable() : options.leader_program;
-    bp::environment env;
+    process::Command command;
+    command.argv = leader_args(spec, options, files, exe);
+    command.argv.insert(command.argv.begin(), leader.string());
     for (const auto& [key, value] : spec.env) {
-        env[key] = value;
+        command.env.set(key, value);
     }
-    // Boost.Process closes the sink in the parent once the child has it.
-    bp::pipe output(-1, output_sink.release());
-    // The leader's death signal fires when the thread that forks it exits
+    command.cwd = spec.cwd;
+    command.std_in = process::Redirect::null();
+    command.std_out = process::Redirect::fd(output_sink.get());
+    command.std_err = command.std_out;
+    // The leader's own group keeps a Ctrl-C meant for `kiln runner` from reaching it.
+    command.group = process::Group::new_group;
+    command.signal_mask = leader_signals();
+    command.default_signals = kLeaderDefaultSignals;
+    // Descriptors of the runner that lack O_CLOEXEC (a concurrent launch's)
+    // must not reach the leader or make.
+    command.close_other_fds = true;
+    // The leader's death signal fires when the thread that spawns it exits
     // (PR_SET_PDEATHSIG follows the thread, not the process): the runner runs
     // every step of a build from that build's own thread, which lives until
     // the build ends, so only the runner's death ends a step early.
-    const sigset_t leader_mask = leader_signals();
-    std::error_code error;
-    bp::child child(bp::exe = leader.string(), bp::args = leader_args(spec, options, files, exe), env,
-                    bp::start_dir = spec.cwd.string(), bp::std_in < bp::null, (bp::std_out & bp::std_err) > output,
-                    bp::extend::on_exec_setup = [&leader_mask](auto&) { child_setup(leader_mask); }, error);
-    if (error) {
-        throw ProcessError(describe(doing, "starting its leader '" + leader.string() + "': " + error.message()));
-    }
+    process::Child child = process::spawn(command, process::OnDrop::kill,
+                                          describe(doing, "starting its leader '" + leader.string() + "'"));
     return std::make_unique<LaunchedLeader>(std::move(child), files, options.grace);
 }
 
@@ -285,7 +255,8 @@ ProcessResult run_process(const ProcessSpec& spec, const RunOptions& options) {
     UniqueFd output_sink(fds[1]);
     check_errno(::fcntl(output.get(), F_SETFL, O_NONBLOCK), "making a pipe non-blocking");
     const StepFiles files(options.leader_file, doing);
-    const std::unique_ptr<LaunchedLeader> leader = launch(spec, options, files, std::move(output_sink));
+    const std::unique_ptr<LaunchedLeader> leader = launch(spec, options, files, output_sink);
+    output_sink = UniqueFd();
 
     std::optional<Ending> stopped_by;
     Clock::time_point stop_sent;

@@ -1,13 +1,12 @@
 #pragma once
 
 // Running one build step (make) so that nothing of it outlives the step.
-// The only place that includes Boost.Process.
 //
 // Each step runs under a leader of its own: this program re-executed as
-// `kiln build-leader` (runner/step_leader.h), started through Boost.Process
-// in a process group of its own, with stdin on /dev/null, stdout and stderr
-// merged into one pipe that the runner reads, and the step's environment
-// given in full. The leader is the child subreaper of the step alone, so
+// `kiln build-leader` (runner/step_leader.h), started with process::spawn
+// (process/spawn.h) in a process group of its own, with stdin on /dev/null,
+// stdout and stderr merged into one pipe that the runner reads, and the
+// step's environment given in full. The leader is the child subreaper of the step alone, so
 // every orphan (`sleep 1000 &`, `setsid`, a double fork, `env -i`) is
 // re-parented to it, and it kills every process it reaped when the step ends
 // or when it is told to stop; it gets SIGTERM when the runner dies

@@ -2,13 +2,11 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <fstream>
 
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <nlohmann/json.hpp>
@@ -16,6 +14,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/posix.h"
+#include "process/spawn.h"
 #include "queue/leader_file.h"
 
 namespace kiln::runner {
@@ -60,29 +59,21 @@ public:
     explicit Step(pid_t main) : main_(main) {}
 
     pid_t main() const { return main_; }
-    const std::optional<int>& main_status() const { return main_status_; }
+    const std::optional<process::ExitStatus>& main_status() const { return main_status_; }
 
     /// Collects every child that has ended; returns false when the leader has
     /// no child left.
     bool reap(int* leftovers) {
         while (true) {
-            int status = 0;
-            const pid_t pid = ::waitpid(-1, &status, WNOHANG);
-            if (pid > 0) {
-                if (pid == main_) {
-                    main_status_ = status;
-                } else if (leftovers != nullptr) {
-                    ++*leftovers;
-                }
-                continue;
+            const process::ReapedChild child = process::try_reap_any();
+            if (child.outcome != process::Reap::reaped) {
+                return child.outcome == process::Reap::none_ended;
             }
-            if (pid == 0) {
-                return true;
+            if (child.pid == main_) {
+                main_status_ = child.status;
+            } else if (leftovers != nullptr) {
+                ++*leftovers;
             }
-            if (errno == EINTR) {
-                continue;
-            }
-            return errno != ECHILD;
         }
     }
 
@@ -100,7 +91,7 @@ public:
 
 private:
     pid_t main_;
-    std::optional<int> main_status_;
+    std::optional<process::ExitStatus> main_status_;
     bool group_alive_ = true;
 };
 
@@ -124,60 +115,28 @@ std::chrono::milliseconds until(Clock::time_point end) {
     return std::clamp(left, std::chrono::milliseconds(0), kTick);
 }
 
-/// Runs in the forked main process: only async-signal-safe calls.
-[[noreturn]] void exec_main(int gate, const std::string& program, char* const* argv) {
-    char byte = 0;
-    while (::read(gate, &byte, 1) < 0 && errno == EINTR) {
-    }
-    ::setpgid(0, 0);
+/// Starts the main process, held before its exec until the leader file
+/// names it: a runner that finds the file can then stop everything of the step.
+pid_t start_main(const StepLeaderOptions& options) {
+    process::Command command;
+    command.argv = options.argv;
+    command.program = options.program;
+    command.env = process::Environment::current();
+    command.group = process::Group::new_group;
     sigset_t none;
     ::sigemptyset(&none);
-    ::sigprocmask(SIG_SETMASK, &none, nullptr);
-    ::execv(program.c_str(), argv);
-    const char* why = std::strerror(errno);
-    const char prefix[] = "kiln: error: starting the build step: ";
-    [[maybe_unused]] ssize_t ignored = ::write(STDERR_FILENO, prefix, sizeof prefix - 1);
-    ignored = ::write(STDERR_FILENO, why, std::strlen(why));
-    ignored = ::write(STDERR_FILENO, "\n", 1);
-    ::_exit(127);
-}
-
-/// Forks the main process and records the leader before letting it run.
-pid_t start_main(const StepLeaderOptions& options) {
-    std::vector<std::string> argv_storage = options.argv;
-    std::vector<char*> argv;
-    for (std::string& arg : argv_storage) {
-        argv.push_back(arg.data());
+    command.signal_mask = none;
+    process::HeldChild main =
+        process::spawn_held(command, "kiln: error: starting the build step: ", "starting the build step");
+    // Dropped by an exception, the held main process is killed and reaped.
+    const std::optional<unsigned long long> start_time = process_start_time(::getpid());
+    const std::optional<unsigned long long> main_start_time = process_start_time(main.pid());
+    if (!start_time || !main_start_time) {
+        throw ProcessError("recording the build step's leader: cannot read /proc/<pid>/stat");
     }
-    argv.push_back(nullptr);
-    int gate[2];
-    check_errno(::pipe2(gate, O_CLOEXEC), "creating the build step's start pipe");
-    UniqueFd gate_read(gate[0]);
-    UniqueFd gate_write(gate[1]);
-    const pid_t main = ::fork();
-    if (main < 0) {
-        throw ProcessError(describe("starting the build step", std::strerror(errno)));
-    }
-    if (main == 0) {
-        ::close(gate_write.get());
-        exec_main(gate_read.get(), options.program, argv.data());
-    }
-    // Both sides set the group, so it exists whichever runs first.
-    ::setpgid(main, main);
-    try {
-        const std::optional<unsigned long long> start_time = process_start_time(::getpid());
-        const std::optional<unsigned long long> main_start_time = process_start_time(main);
-        if (!start_time || !main_start_time) {
-            throw ProcessError("recording the build step's leader: cannot read /proc/<pid>/stat");
-        }
-        write_leader_file(options.leader_file, {::getpid(), *start_time, main, *main_start_time});
-    } catch (const Error&) {
-        ::kill(main, SIGKILL);
-        while (::waitpid(main, nullptr, 0) < 0 && errno == EINTR) {
-        }
-        throw;
-    }
-    return main;  // closing gate_write lets the main process run
+    write_leader_file(options.leader_file, {::getpid(), *start_time, main.pid(), *main_start_time});
+    // From here on Step reaps it, with every other child of the leader.
+    return main.release().release();
 }
 
 /// SIGKILL, generation by generation, until the leader has no child.
@@ -266,12 +225,12 @@ int run_step_leader(const StepLeaderOptions& options) {
     }
 
     int exit_code = kExitFailed;
-    if (const std::optional<int> main_status = step.main_status()) {
-        if (WIFEXITED(*main_status)) {
-            status.exit_code = WEXITSTATUS(*main_status);
+    if (const std::optional<process::ExitStatus> main_status = step.main_status()) {
+        if (main_status->exited()) {
+            status.exit_code = main_status->code();
             exit_code = *status.exit_code;
-        } else if (WIFSIGNALED(*main_status)) {
-            status.signal = WTERMSIG(*main_status);
+        } else if (main_status->signaled()) {
+            status.signal = main_status->signal();
             exit_code = 128 + *status.signal;
         }
     }

@@ -77,9 +77,9 @@ std::optional<StepStatus> read_step_status(const std::filesystem::path& path);
 ///  - blocks SIGTERM, SIGINT, SIGHUP and SIGCHLD (they are read with
 ///    sigtimedwait, so none is lost), becomes the child subreaper, arms
 ///    PR_SET_PDEATHSIG with SIGTERM and checks getppid();
-///  - forks the main process into a process group of its own; it waits on a
-///    pipe until the leader file is written, then executes the program with
-///    the default signal mask;
+///  - forks the main process (process::spawn_held) into a process group of
+///    its own; it waits until the leader file is written, then executes the
+///    program with an empty signal mask;
 ///  - when the main process has exited: waits up to `linger` for what is left
 ///    to end by itself; then, or at once when a stop was asked: SIGTERM to the
 ///    step's group and to each of the leader's children, up to `grace` for all
