@@ -24,18 +24,18 @@ void write_notify_request(const StateLayout& layout, const BuildRecord& record) 
     if (ec) {
         throw StateError(describe("creating '" + layout.notify_dir().string() + "'", ec.message()));
     }
-    const nlohmann::json request{{"repo", record.repo}, {"number", record.number}};
-    write_file_atomic(request_file(layout, record.repo, record.number), request.dump() + "\n");
+    const nlohmann::json request{{"repo", record.id.repo}, {"number", record.id.number}};
+    write_file_atomic(request_file(layout, record.id.repo, record.id.number), request.dump() + "\n");
 }
 
 }  // namespace
 
 bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line) {
     if (!is_final(record.status)) {
-        throw Error("recording build " + record.label() + " as final: '" + to_string(record.status) +
+        throw Error("recording build " + record.id.label() + " as final: '" + to_string(record.status) +
                     "' is not a final status");
     }
-    const std::optional<BuildRecord> current = find_record(layout, record.repo, record.number);
+    const std::optional<BuildRecord> current = find_record(layout, record.id.repo, record.id.number);
     if (!current || is_final(current->status)) {
         return false;
     }
@@ -44,14 +44,15 @@ bool finish_record(const StateLayout& layout, BuildRecord record, std::string_vi
     }
     if (!log_line.empty()) {
         // The runner's own lines pass the size cap (BuildLog), so no cap here.
-        BuildLog(layout.log_file(record.repo, record.number), std::numeric_limits<std::uint64_t>::max()).kiln(log_line);
+        BuildLog(layout.log_file(record.id.repo, record.id.number), std::numeric_limits<std::uint64_t>::max())
+            .kiln(log_line);
     }
     // The request first: when the record cannot be written after it, the
     // notifier finds a build that is not final yet and leaves it for later.
     write_notify_request(layout, record);
     write_record(layout, record);
     std::error_code ignored;
-    std::filesystem::remove(layout.cancel_file(record.repo, record.number), ignored);
+    std::filesystem::remove(layout.cancel_file(record.id.repo, record.id.number), ignored);
     return true;
 }
 
