@@ -65,7 +65,9 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
 BuildRecord read_record(const StateLayout& layout, const std::string& repo, int number);
 /// Same, but nothing when the build does not exist.
 std::optional<BuildRecord> find_record(const StateLayout& layout, const std::string& repo, int number);
-/// Writes build.json atomically (tmp + fsync + rename). Throws StateError.
+/// Writes build.json atomically (tmp + fsync + rename), whatever is on disk.
+/// kiln changes a record only through queue/record_life.h, which keeps final
+/// records final; tests call this to set up a state. Throws StateError.
 void write_record(const StateLayout& layout, const BuildRecord& record);
 
 /// Build numbers of `repo` that have a folder under builds/, ascending.

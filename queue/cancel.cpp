@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/atomic_file.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "queue/queue.h"
 
 namespace kiln::runner {

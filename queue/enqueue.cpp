@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "queue/queue.h"
+#include "queue/record_life.h"
 
 namespace kiln::runner {
 namespace {
@@ -62,7 +63,7 @@ BuildRecord enqueue_build(const StateLayout& layout, BuildIdentity build, const 
     record.order = order.value_or(record.id.number);
     try {
         create_empty_log(layout.log_file(record.id.repo, record.id.number));
-        write_record(layout, record);
+        record_queued(layout, record);
         write_job(layout, job_for(record, repo_path));
     } catch (const StateError&) {
         if (job_landed(layout, record)) {

@@ -12,7 +12,7 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "queue/build_record.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 
 namespace kiln::runner {
 namespace {
@@ -184,7 +184,7 @@ void supersede(const StateLayout& layout, const Job& job, int winner) {
         return;
     }
     record->status = BuildStatus::superseded;
-    record->reason = "superseded by #" + std::to_string(winner);
+    record->reason = superseded_reason(winner);
     if (finish_record(layout, *record)) {
         spdlog::info("build={} status=superseded by={}#{}", record->id.label(), job.id.repo, winner);
     }

@@ -11,7 +11,7 @@
 #include "deploy/notify.h"
 #include "queue/build_log.h"
 #include "queue/build_record.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 
 namespace kiln::runner {
 namespace {
@@ -67,8 +67,7 @@ bool send_one(const config::Config& config, const StateLayout& layout, const Not
                 log.kiln("notify " + delivery.url + " failed: " + delivery.error);
             }
         }
-        record->notify = deliveries;
-        write_record(layout, *record);
+        record_notified(layout, record->id, deliveries);
     }
     remove_notify_request(layout, request);
     return true;

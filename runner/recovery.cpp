@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "queue/cancel.h"
 #include "queue/enqueue.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "queue/queue.h"
 
 namespace kiln::runner {
@@ -25,7 +25,7 @@ RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord reco
     BuildRecord requeued = enqueue_build(layout, retry, repo_path, record.order);
 
     record.status = BuildStatus::interrupted;
-    record.reason = "the runner died while it ran; queued again as #" + std::to_string(requeued.id.number);
+    record.reason = interrupted_reason(requeued.id.number);
     finish_record(layout, record, record.reason);
     spdlog::warn("build={} status=interrupted requeued={}", record.id.label(), requeued.id.label());
     return {record, requeued};
@@ -34,7 +34,7 @@ RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord reco
 // `kiln cancel` asked to stop it and then its runner died: it stays stopped.
 void record_cancelled(const StateLayout& layout, BuildRecord record) {
     record.status = BuildStatus::cancelled;
-    record.reason = "cancelled (kiln cancel); its runner died before it stopped";
+    record.reason = cancelled_runner_died_reason();
     finish_record(layout, record);
     spdlog::info("build={} status=cancelled", record.id.label());
 }

@@ -20,7 +20,7 @@
 #include "common/posix.h"
 #include "queue/cancel.h"
 #include "queue/build_log.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "runner/notifier.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
@@ -187,9 +187,10 @@ private:
             spdlog::info("build={} status=cancelled", record->id.label());
             return;
         }
-        record->status = BuildStatus::running;
-        record->started_at = unix_now();
-        write_record(layout_, *record);
+        if (!record_running(layout_, *record)) {
+            release_job(layout_, job);  // it ended meanwhile
+            return;
+        }
 
         const std::lock_guard lock(mutex_);
         const int slot = free_slot(job.id.repo);
@@ -235,9 +236,9 @@ private:
             }
         }
         if (result.status == BuildStatus::cancelled) {
-            result.reason = cancel_all_.load()                  ? "runner stopped"
-                            : !result.reason.empty()            ? result.reason
-                                                                : "cancelled (kiln cancel)";
+            result.reason = cancel_all_.load()       ? kRunnerStopped
+                            : !result.reason.empty() ? result.reason
+                                                     : kCancelledByUser;
         }
         record_result(job, result);
         {

@@ -9,7 +9,7 @@
 
 #include "queue/build_record.h"
 #include "queue/cancel.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "queue/queue.h"
 #include "runner/runner.h"
 #include "queue/runner_lock.h"

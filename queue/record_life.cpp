@@ -1,4 +1,4 @@
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 
 #include <cstdint>
 #include <limits>
@@ -30,6 +30,39 @@ void write_notify_request(const StateLayout& layout, const BuildRecord& record) 
 
 }  // namespace
 
+std::string cancelled_runner_died_reason() {
+    return std::string(kCancelledByUser) + "; its runner died before it stopped";
+}
+
+std::string superseded_reason(int winner) {
+    return "superseded by #" + std::to_string(winner);
+}
+
+std::string interrupted_reason(int requeued) {
+    return "the runner died while it ran; queued again as #" + std::to_string(requeued);
+}
+
+void record_queued(const StateLayout& layout, const BuildRecord& record) {
+    if (record.status != BuildStatus::queued) {
+        throw Error("queuing build " + record.id.label() + ": its status is '" + to_string(record.status) +
+                    "', not 'queued'");
+    }
+    write_record(layout, record);
+}
+
+bool record_running(const StateLayout& layout, BuildRecord& record) {
+    const std::optional<BuildRecord> current = find_record(layout, record.id.repo, record.id.number);
+    if (!current || current->status != BuildStatus::queued) {
+        return false;
+    }
+    BuildRecord running = *current;
+    running.status = BuildStatus::running;
+    running.started_at = unix_now();
+    write_record(layout, running);
+    record = std::move(running);
+    return true;
+}
+
 bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line) {
     if (!is_final(record.status)) {
         throw Error("recording build " + record.id.label() + " as final: '" + to_string(record.status) +
@@ -53,6 +86,16 @@ bool finish_record(const StateLayout& layout, BuildRecord record, std::string_vi
     write_record(layout, record);
     std::error_code ignored;
     std::filesystem::remove(layout.cancel_file(record.id.repo, record.id.number), ignored);
+    return true;
+}
+
+bool record_notified(const StateLayout& layout, const BuildIdentity& build, const std::vector<NotifyDelivery>& notify) {
+    std::optional<BuildRecord> current = find_record(layout, build.repo, build.number);
+    if (!current || !is_final(current->status)) {
+        return false;
+    }
+    current->notify = notify;
+    write_record(layout, *current);
     return true;
 }
 
