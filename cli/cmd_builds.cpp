@@ -51,7 +51,9 @@ std::vector<runner::BuildRecord> newest_builds(const runner::StateLayout& layout
     std::sort(records.begin(), records.end(), [](const runner::BuildRecord& a, const runner::BuildRecord& b) {
         const std::int64_t a_time = a.queued_at.value_or(0);
         const std::int64_t b_time = b.queued_at.value_or(0);
-        return a_time != b_time ? a_time > b_time : a.repo != b.repo ? a.repo < b.repo : a.number > b.number;
+        return a_time != b_time       ? a_time > b_time
+               : a.id.repo != b.id.repo ? a.id.repo < b.id.repo
+                                        : a.id.number > b.id.number;
     });
     if (records.size() > static_cast<std::size_t>(limit)) {
         records.resize(static_cast<std::size_t>(limit));
@@ -92,8 +94,9 @@ Handler define_builds(CLI::App& command) {
         std::printf("%-20s %5s  %-16s %-8s  %-11s %8s %8s\n", "REPO", "#", "BRANCH", "SHA", "STATUS", "DURATION",
                     "AGE");
         for (const runner::BuildRecord& record : records) {
-            std::printf("%-20s %5d  %-16s %-8s  %-11s %8s %8s\n", record.repo.c_str(), record.number,
-                        record.branch.empty() ? "-" : record.branch.c_str(), record.sha.substr(0, 8).c_str(),
+            const std::string branch = record.id.branch();
+            std::printf("%-20s %5d  %-16s %-8s  %-11s %8s %8s\n", record.id.repo.c_str(), record.id.number,
+                        branch.empty() ? "-" : branch.c_str(), record.id.sha.substr(0, 8).c_str(),
                         runner::to_string(record.status).c_str(), duration_text(record, now).c_str(),
                         age_text(record, now).c_str());
         }

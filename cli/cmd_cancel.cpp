@@ -20,20 +20,20 @@ Handler define_cancel(CLI::App& command) {
     return [repo, which](Context& context) {
         const runner::StateLayout layout(context.config().state_dir);
         const runner::BuildRecord record = select_build(layout, *repo, *which);
-        const runner::CancelOutcome outcome = runner::cancel_build(layout, record.repo, record.number);
+        const runner::CancelOutcome outcome = runner::cancel_build(layout, record.id.repo, record.id.number);
         switch (outcome.result) {
         case runner::CancelResult::cancelled:
-            std::cout << kLinePrefix << "build " << record.label() << " cancelled (it had not started)\n";
+            std::cout << kLinePrefix << "build " << record.id.label() << " cancelled (it had not started)\n";
             start_runner_unless_running(context.config());  // it sends the build's notifications
             return 0;
         case runner::CancelResult::requested:
-            std::cout << kLinePrefix << "build " << record.label() << " is being cancelled (follow: "
-                      << follow_command(record.repo, record.number) << ")\n";
+            std::cout << kLinePrefix << "build " << record.id.label() << " is being cancelled (follow: "
+                      << follow_command(record.id.repo, record.id.number) << ")\n";
             return 0;
         case runner::CancelResult::already_final:
             break;
         }
-        throw UsageError(describe("cancelling build " + record.label(),
+        throw UsageError(describe("cancelling build " + record.id.label(),
                                   "it already ended (" + runner::to_string(outcome.record.status) + ")"));
     };
 }

@@ -27,15 +27,15 @@ Handler define_logs(CLI::App& command) {
         const runner::BuildRecord record = select_build(layout, *repo, *which);
         if (*follow) {
             const runner::FollowResult result =
-                runner::follow_build(layout, record.repo, record.number, std::cout, [] { return true; });
-            const std::string show = show_command(record.repo, record.number);
+                runner::follow_build(layout, record.id.repo, record.id.number, std::cout, [] { return true; });
+            const std::string show = show_command(record.id.repo, record.id.number);
             if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
                 // stderr: stdout stays the build's log, byte for byte.
                 std::cerr << *line << std::endl;
             }
             return runner::follow_exit_code(result);
         }
-        const std::filesystem::path log = layout.log_file(record.repo, record.number);
+        const std::filesystem::path log = layout.log_file(record.id.repo, record.id.number);
         std::ifstream in(log, std::ios::binary);
         if (!in) {
             throw StateError(describe("reading '" + log.string() + "'", "cannot open it"));

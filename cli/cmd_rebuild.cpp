@@ -27,16 +27,10 @@ Handler define_rebuild(CLI::App& command) {
                                                                 "' (create it with 'kiln init " + name + "')"));
         }
         const runner::StateLayout layout(config.state_dir);
-        const runner::RebuildTarget target = runner::resolve_rebuild_target(layout, name, repo_path, *what);
-        runner::BuildRequest request;
-        request.repo = name;
-        request.repo_path = repo_path;
-        request.ref = target.ref;
-        request.sha = target.sha;
-        request.trigger = "rebuild";
-        const runner::BuildRecord record = runner::enqueue_build(layout, request);
-        std::cout << kLinePrefix << "build " << record.label() << " queued (follow: "
-                  << follow_command(name, record.number) << ")" << std::endl;
+        const runner::BuildRecord record =
+            runner::enqueue_build(layout, runner::resolve_rebuild_target(layout, name, repo_path, *what), repo_path);
+        std::cout << kLinePrefix << "build " << record.id.label() << " queued (follow: "
+                  << follow_command(name, record.id.number) << ")" << std::endl;
         start_runner_unless_running(config);
         return 0;
     };

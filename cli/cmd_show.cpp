@@ -33,7 +33,7 @@ Handler define_show(CLI::App& command) {
     return [repo, which, json](Context& context) {
         const runner::StateLayout layout(context.config().state_dir);
         const runner::BuildRecord record = runner::displayed_record(layout, select_build(layout, *repo, *which));
-        const std::string log = layout.log_file(record.repo, record.number).string();
+        const std::string log = layout.log_file(record.id.repo, record.id.number).string();
         if (*json) {
             nlohmann::json value = runner::to_json(record);
             value["log"] = log;
@@ -41,13 +41,13 @@ Handler define_show(CLI::App& command) {
             return 0;
         }
         const std::optional<std::int64_t> duration = record.duration_seconds(runner::unix_now());
-        print_field("build", record.label());
+        print_field("build", record.id.label());
         print_field("status", runner::to_string(record.status));
         print_field("reason", record.reason);
-        print_field("ref", record.ref);
-        print_field("branch", record.branch);
-        print_field("sha", record.sha);
-        print_field("trigger", record.trigger);
+        print_field("ref", record.id.ref);
+        print_field("branch", record.id.branch());
+        print_field("sha", record.id.sha);
+        print_field("trigger", record.id.trigger);
         print_field("queued", time_text(record.queued_at));
         print_field("started", time_text(record.started_at));
         print_field("finished", time_text(record.finished_at));

@@ -59,7 +59,8 @@ std::optional<std::string> no_makefile_reason(const git_objects::CommitRoot& roo
 
 void plan_branch(const config::Config& config, const fs::path& repo_path, const std::string& repo,
                  const RefUpdate& update, const PushOptions& options, PushPlan& plan) {
-    const std::string branch = update.ref.substr(kBranchPrefix.size());
+    const runner::BuildIdentity build{repo, 0, update.ref, update.new_sha, runner::kTriggerPush};
+    const std::string branch = build.branch();
     if (options.skip) {
         plan.notes.push_back("ci.skip: not building " + repo + " " + branch);
         return;
@@ -90,12 +91,12 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
                              ": nothing to build");
         return;
     }
-    plan.builds.push_back({update.ref, branch, update.new_sha});
+    plan.builds.push_back(build);
 }
 
 std::string final_line(const runner::BuildRecord& record) {
     const runner::BuildStatus status = record.status;
-    std::string line = kiln_line(record.label() + " " + runner::to_string(status));
+    std::string line = kiln_line(record.id.label() + " " + runner::to_string(status));
     if (const std::optional<std::int64_t> seconds = record.duration_seconds(runner::unix_now())) {
         line += " in " + format_duration(std::chrono::seconds(*seconds));
     }
@@ -118,7 +119,7 @@ std::string final_line(const runner::BuildRecord& record) {
 }
 
 std::string follow_hint(const std::string& host, const runner::BuildRecord& record) {
-    return "ssh " + host + " " + follow_command(record.repo, record.number);
+    return "ssh " + host + " " + follow_command(record.id.repo, record.id.number);
 }
 
 }  // namespace
@@ -196,26 +197,21 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     const std::string host = context.host.empty() ? host_name() : context.host;
     const runner::StateLayout layout(config.state_dir);
     std::vector<runner::BuildRecord> queued;
-    for (const WantedBuild& build : plan.builds) {
-        runner::BuildRequest request;
-        request.repo = *repo;
-        request.repo_path = fs::weakly_canonical(context.repo_path);
-        request.ref = build.ref;
-        request.sha = build.sha;
-        request.trigger = "push";
+    const fs::path repo_path = fs::weakly_canonical(context.repo_path);
+    for (const runner::BuildIdentity& build : plan.builds) {
         try {
-            queued.push_back(runner::enqueue_build(layout, request));
+            queued.push_back(runner::enqueue_build(layout, build, repo_path));
         } catch (const StateError& error) {
             // git holds the push whatever happens here, and a failing
             // post-receive only adds git's own error line: say what to do.
-            out << kLinePrefix << *repo << " " << build.branch << ": cannot record this push: " << error.what()
+            out << kLinePrefix << *repo << " " << build.branch() << ": cannot record this push: " << error.what()
                 << std::endl;
             out << kLinePrefix << "the commit is in the repository; once kiln can write to "
                 << config.state_dir.string() << " again, build it: ssh " << host << " kiln rebuild " << *repo << " "
                 << build.sha.substr(0, 8) << std::endl;
             continue;
         }
-        out << kLinePrefix << "build " << queued.back().label() << " queued (follow: "
+        out << kLinePrefix << "build " << queued.back().id.label() << " queued (follow: "
             << follow_hint(host, queued.back()) << ")" << std::endl;
     }
     if (queued.empty()) {
@@ -234,14 +230,14 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     int exit_code = kExitOk;
     for (const runner::BuildRecord& build : queued) {
         // Said once, before a wait that would otherwise print nothing at all.
-        const runner::BuildRecord now = runner::read_record(layout, build.repo, build.number);
+        const runner::BuildRecord now = runner::read_record(layout, build.id.repo, build.id.number);
         if (const std::optional<std::string> wait = runner::why_waiting(layout, now, config.runner.jobs)) {
-            out << kLinePrefix << build.label() << " " << *wait << std::endl;
+            out << kLinePrefix << build.id.label() << " " << *wait << std::endl;
         }
         const runner::FollowResult result =
-            runner::follow_build(layout, build.repo, build.number, out, keep_going, context.follow);
+            runner::follow_build(layout, build.id.repo, build.id.number, out, keep_going, context.follow);
         const runner::BuildRecord& last = result.record;
-        const std::string show = "ssh " + host + " " + show_command(last.repo, last.number);
+        const std::string show = "ssh " + host + " " + show_command(last.id.repo, last.id.number);
         if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
             out << *line << std::endl;
             exit_code = kExitFailed;
@@ -249,7 +245,8 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         }
         if (result.end == runner::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
-            out << kLinePrefix << "stopped following " << last.label() << "; it goes on (" << follow_hint(host, last)
+            out << kLinePrefix << "stopped following " << last.id.label() << "; it goes on ("
+                << follow_hint(host, last)
                 << ")" << std::endl;
             return exit_code;
         }

@@ -10,21 +10,16 @@
 #include "config/config.h"
 #include "hooks/hook_input.h"
 #include "hooks/push_options.h"
+#include "queue/build_identity.h"
 #include "queue/log_follow.h"
 
 namespace kiln::hooks {
 
-/// A branch update the push asks kiln to build.
-struct WantedBuild {
-    std::string ref;     ///< `refs/heads/main`
-    std::string branch;  ///< `main`
-    std::string sha;
-};
-
 /// What a push means, decided before anything is queued: the builds it asks
-/// for and one line (without the `[kiln] ` prefix) per update that builds nothing.
+/// for (each a branch update, trigger `push`, not numbered yet) and one line
+/// (without the `[kiln] ` prefix) per update that builds nothing.
 struct PushPlan {
-    std::vector<WantedBuild> builds;
+    std::vector<runner::BuildIdentity> builds;
     std::vector<std::string> notes;
 };
 

@@ -14,7 +14,7 @@ bool build_is_live(const StateLayout& layout, const std::string& repo, int numbe
 }
 
 BuildRecord displayed_record(const StateLayout& layout, BuildRecord record) {
-    if (record.status == BuildStatus::running && !build_is_live(layout, record.repo, record.number)) {
+    if (record.status == BuildStatus::running && !build_is_live(layout, record.id.repo, record.id.number)) {
         record.status = BuildStatus::interrupted;
         record.reason = kAbandonedReason;
     }

@@ -88,13 +88,8 @@ std::optional<std::int64_t> BuildRecord::duration_seconds(std::int64_t now) cons
 
 nlohmann::json to_json(const BuildRecord& record) {
     nlohmann::json json;
-    json["repo"] = record.repo;
-    json["number"] = record.number;
-    json["ref"] = record.ref;
-    json["branch"] = record.branch;
-    json["sha"] = record.sha;
+    add_identity(json, record.id);
     json["status"] = to_string(record.status);
-    json["trigger"] = record.trigger;
     json["queued_at"] = time_field(record.queued_at);
     json["started_at"] = time_field(record.started_at);
     json["finished_at"] = time_field(record.finished_at);
@@ -124,18 +119,13 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
     }
     try {
         BuildRecord record;
-        record.repo = json["repo"].get<std::string>();
-        record.number = json["number"].get<int>();
-        record.ref = read_string(json, "ref");
-        record.branch = read_string(json, "branch");
-        record.sha = read_string(json, "sha");
+        record.id = identity_from_json(json);
         const std::string status = json["status"].get<std::string>();
         const std::optional<BuildStatus> parsed = parse_status(status);
         if (!parsed) {
             throw StateError(describe(doing, "unknown status '" + status + "'"));
         }
         record.status = *parsed;
-        record.trigger = read_string(json, "trigger");
         record.queued_at = read_time(json, "queued_at", source);
         record.started_at = read_time(json, "started_at", source);
         record.finished_at = read_time(json, "finished_at", source);
@@ -150,7 +140,7 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
         record.reason = read_string(json, "reason");
         // Records written before kiln knew the order are each their own push.
         record.order = json.contains("order") && json["order"].is_number_integer() ? json["order"].get<int>()
-                                                                                   : record.number;
+                                                                                   : record.id.number;
         if (json.contains("notify") && json["notify"].is_array()) {
             for (const nlohmann::json& delivery : json["notify"]) {
                 record.notify.push_back({read_string(delivery, "url"), read_string(delivery, "error")});
@@ -185,7 +175,7 @@ BuildRecord read_record(const StateLayout& layout, const std::string& repo, int 
 }
 
 void write_record(const StateLayout& layout, const BuildRecord& record) {
-    write_file_atomic(layout.record_file(record.repo, record.number), to_json(record).dump(2) + "\n");
+    write_file_atomic(layout.record_file(record.id.repo, record.id.number), to_json(record).dump(2) + "\n");
 }
 
 std::vector<int> build_numbers(const StateLayout& layout, const std::string& repo) {

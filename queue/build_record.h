@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "queue/build_identity.h"
 #include "queue/state_layout.h"
 
 namespace kiln::runner {
@@ -33,13 +34,8 @@ struct NotifyDelivery {
 /// are unix seconds here and ISO 8601 UTC strings (`2024-05-01T12:00:00Z`) in
 /// the file.
 struct BuildRecord {
-    std::string repo;                      ///< canonical: `app`, `team/app`
-    int number = 0;
-    std::string ref;                       ///< `refs/heads/main`; empty for a rebuild of a bare SHA
-    std::string branch;                    ///< `main`; empty when ref is empty
-    std::string sha;                       ///< full hex commit id
+    BuildIdentity id;
     BuildStatus status = BuildStatus::queued;
-    std::string trigger;                   ///< `push`, `rebuild`, `retry of #41`
     std::optional<std::int64_t> queued_at;
     std::optional<std::int64_t> started_at;
     std::optional<std::int64_t> finished_at;
@@ -57,8 +53,6 @@ struct BuildRecord {
 
     /// finished - started, or now - started while running; nothing before it started.
     std::optional<std::int64_t> duration_seconds(std::int64_t now) const;
-    /// `app#42`: how logs and messages name a build.
-    std::string label() const { return repo + "#" + std::to_string(number); }
 };
 
 /// The build.json form (null for unset optional fields).
@@ -71,7 +65,9 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
 BuildRecord read_record(const StateLayout& layout, const std::string& repo, int number);
 /// Same, but nothing when the build does not exist.
 std::optional<BuildRecord> find_record(const StateLayout& layout, const std::string& repo, int number);
-/// Writes build.json atomically (tmp + fsync + rename). Throws StateError.
+/// Writes build.json atomically (tmp + fsync + rename), whatever is on disk.
+/// kiln changes a record only through queue/record_life.h, which keeps final
+/// records final; tests call this to set up a state. Throws StateError.
 void write_record(const StateLayout& layout, const BuildRecord& record);
 
 /// Build numbers of `repo` that have a folder under builds/, ascending.

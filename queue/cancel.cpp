@@ -5,7 +5,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/atomic_file.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "queue/queue.h"
 
 namespace kiln::runner {
@@ -16,8 +16,8 @@ CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, i
         return {CancelResult::already_final, record};
     }
     Job job;
-    job.repo = repo;
-    job.number = number;
+    job.id.repo = repo;
+    job.id.number = number;
     // Claiming the queued job is what makes the cancel race-free: either we
     // get it and the runner never sees it, or the runner got it first.
     if (claim_job(layout, job)) {

@@ -18,9 +18,6 @@ struct CancelOutcome {
     BuildRecord record;  ///< as it is after the call
 };
 
-/// The reason of a build cancelled while it was queued.
-inline constexpr const char* kCancelledBeforeStart = "cancelled before it started (kiln cancel)";
-
 /// `kiln cancel REPO N`. Throws StateError when the build does not exist.
 CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, int number);
 

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "queue/queue.h"
+#include "queue/record_life.h"
 
 namespace kiln::runner {
 namespace {
@@ -44,7 +45,7 @@ void create_empty_log(const std::filesystem::path& log) {
 
 // The job file is in queue/ (or a runner already took it to running/).
 bool job_landed(const StateLayout& layout, const BuildRecord& record) {
-    const std::string job = StateLayout::job_file_name(record.repo, record.number);
+    const std::string job = StateLayout::job_file_name(record.id.repo, record.id.number);
     std::error_code ignored;
     return std::filesystem::exists(layout.queue_dir() / job, ignored) ||
            std::filesystem::exists(layout.running_dir() / job, ignored);
@@ -52,26 +53,18 @@ bool job_landed(const StateLayout& layout, const BuildRecord& record) {
 
 }  // namespace
 
-std::string branch_of_ref(const std::string& ref) {
-    constexpr std::string_view kHeads = "refs/heads/";
-    return ref.rfind(kHeads, 0) == 0 ? ref.substr(kHeads.size()) : std::string();
-}
-
-BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request) {
+BuildRecord enqueue_build(const StateLayout& layout, BuildIdentity build, const std::filesystem::path& repo_path,
+                          std::optional<int> order) {
+    build.number = allocate_number(layout, build.repo);
     BuildRecord record;
-    record.repo = request.repo;
-    record.number = allocate_number(layout, request.repo);
-    record.ref = request.ref;
-    record.branch = branch_of_ref(request.ref);
-    record.sha = request.sha;
+    record.id = std::move(build);
     record.status = BuildStatus::queued;
-    record.trigger = request.trigger;
     record.queued_at = unix_now();
-    record.order = request.order.value_or(record.number);
+    record.order = order.value_or(record.id.number);
     try {
-        create_empty_log(layout.log_file(record.repo, record.number));
-        write_record(layout, record);
-        write_job(layout, job_for(record, request.repo_path));
+        create_empty_log(layout.log_file(record.id.repo, record.id.number));
+        record_queued(layout, record);
+        write_job(layout, job_for(record, repo_path));
     } catch (const StateError&) {
         if (job_landed(layout, record)) {
             return record;  // only the queue folder's fsync failed: the build is queued
@@ -80,7 +73,7 @@ BuildRecord enqueue_build(const StateLayout& layout, const BuildRequest& request
         // push takes the one after it) and look like a lost build. The folder
         // is ours alone: our mkdir made it.
         std::error_code ignored;
-        std::filesystem::remove_all(layout.build_dir(record.repo, record.number), ignored);
+        std::filesystem::remove_all(layout.build_dir(record.id.repo, record.id.number), ignored);
         throw;
     }
     return record;

@@ -58,7 +58,7 @@ bool state_dir_full(const StateLayout& layout) {
 // build's step leader): the one question the follower asks about liveness,
 // answered as `kiln builds` answers it.
 bool build_runner_alive(const StateLayout& layout, const BuildRecord& record) {
-    return build_is_live(layout, record.repo, record.number);
+    return build_is_live(layout, record.id.repo, record.id.number);
 }
 
 }  // namespace
@@ -69,7 +69,7 @@ FollowResult follow_build(const StateLayout& layout, const std::string& repo, in
     // Watching the build folder sees both log appends (IN_MODIFY) and the
     // rename that replaces build.json (IN_MOVED_TO).
     const UniqueFd watch(
-        check_errno(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK), "watching build " + result.record.label()));
+        check_errno(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK), "watching build " + result.record.id.label()));
     check_errno(::inotify_add_watch(watch.get(), layout.build_dir(repo, number).c_str(),
                                     IN_MODIFY | IN_MOVED_TO | IN_CREATE | IN_CLOSE_WRITE),
                 "watching '" + layout.build_dir(repo, number).string() + "'");
@@ -131,13 +131,15 @@ std::optional<std::string> why_waiting(const StateLayout& layout, const BuildRec
     std::optional<std::string> same_branch;
     int active = 0;
     for (const Job& job : list_claimed(layout)) {
-        const std::optional<BuildRecord> claimed = find_record(layout, job.repo, job.number);
-        if (!claimed || is_final(claimed->status) || (job.repo == record.repo && job.number == record.number)) {
+        const std::optional<BuildRecord> claimed = find_record(layout, job.id.repo, job.id.number);
+        if (!claimed || is_final(claimed->status) ||
+            (job.id.repo == record.id.repo && job.id.number == record.id.number)) {
             continue;  // released a moment from now, or our own claim
         }
         ++active;
         if (job.branch_key() == key && !same_branch) {
-            same_branch = "waits for " + claimed->label() + (job.branch.empty() ? "" : " on " + job.branch);
+            const std::string branch = job.id.branch();
+            same_branch = "waits for " + claimed->id.label() + (branch.empty() ? "" : " on " + branch);
         }
     }
     if (same_branch) {
@@ -151,7 +153,7 @@ std::optional<std::string> why_waiting(const StateLayout& layout, const BuildRec
 
 std::optional<std::string> stalled_line(const StateLayout& layout, const FollowResult& result,
                                         const std::string& show_command) {
-    const std::string label = result.record.label();
+    const std::string label = result.record.id.label();
     switch (result.end) {
         case FollowEnd::disk_full:
             return kiln_line(label + ": kiln cannot write to " + layout.root().string() +

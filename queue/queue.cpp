@@ -12,15 +12,15 @@
 #include "common/error.h"
 #include "common/posix.h"
 #include "queue/build_record.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 
 namespace kiln::runner {
 namespace {
 
 nlohmann::json job_to_json(const Job& job) {
-    return {{"repo", job.repo},       {"number", job.number}, {"repo_path", job.repo_path.string()},
-            {"ref", job.ref},         {"branch", job.branch}, {"sha", job.sha},
-            {"trigger", job.trigger}, {"queued_at", job.queued_at}, {"order", job.order}};
+    nlohmann::json json{{"repo_path", job.repo_path.string()}, {"queued_at", job.queued_at}, {"order", job.order}};
+    add_identity(json, job.id);
+    return json;
 }
 
 std::optional<Job> read_job(const std::filesystem::path& file) {
@@ -36,15 +36,11 @@ std::optional<Job> read_job(const std::filesystem::path& file) {
             throw StateError("not valid JSON");
         }
         Job job;
-        job.repo = json.at("repo").get<std::string>();
-        job.number = json.at("number").get<int>();
+        job.id = identity_from_json(json);
+        job.id.sha = json.at("sha").get<std::string>();  // a job without its commit builds nothing
         job.repo_path = json.value("repo_path", std::string());
-        job.ref = json.value("ref", std::string());
-        job.branch = json.value("branch", std::string());
-        job.sha = json.at("sha").get<std::string>();
-        job.trigger = json.value("trigger", std::string());
         job.queued_at = json.value("queued_at", std::int64_t{0});
-        job.order = json.value("order", job.number);
+        job.order = json.value("order", job.id.number);
         return job;
     } catch (const std::exception& error) {
         spdlog::warn("job={} problem=\"unreadable job file, left alone: {}\"", file.string(), error.what());
@@ -68,8 +64,8 @@ std::vector<Job> list_jobs(const std::filesystem::path& dir) {
     }
     std::sort(jobs.begin(), jobs.end(), [](const Job& a, const Job& b) {
         return a.queued_at != b.queued_at ? a.queued_at < b.queued_at
-               : a.repo != b.repo         ? a.repo < b.repo
-                                          : a.number < b.number;
+               : a.id.repo != b.id.repo   ? a.id.repo < b.id.repo
+                                          : a.id.number < b.id.number;
     });
     return jobs;
 }
@@ -85,18 +81,13 @@ void ensure_dir(const std::filesystem::path& dir) {
 }  // namespace
 
 std::string Job::file_name() const {
-    return StateLayout::job_file_name(repo, number);
+    return StateLayout::job_file_name(id.repo, id.number);
 }
 
 Job job_for(const BuildRecord& record, const std::filesystem::path& repo_path) {
     Job job;
-    job.repo = record.repo;
-    job.number = record.number;
+    job.id = record.id;
     job.repo_path = repo_path;
-    job.ref = record.ref;
-    job.branch = record.branch;
-    job.sha = record.sha;
-    job.trigger = record.trigger;
     job.queued_at = record.queued_at.value_or(0);
     job.order = record.order;
     return job;
@@ -147,12 +138,12 @@ std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Jo
     std::map<std::string, std::pair<int, int>> newest;
     for (const Job& job : queued) {
         std::pair<int, int>& best = newest[job.branch_key()];
-        best = std::max(best, std::make_pair(job.order, job.number));
+        best = std::max(best, std::make_pair(job.order, job.id.number));
     }
     std::vector<Job> kept;
     for (const Job& job : queued) {
         const int winner = newest[job.branch_key()].second;
-        if (job.number == winner) {
+        if (job.id.number == winner) {
             kept.push_back(job);
             continue;
         }
@@ -167,17 +158,17 @@ std::vector<Job> coalesce_queued(const StateLayout& layout, const std::vector<Jo
 
 std::optional<int> newer_push(const StateLayout& layout, const Job& job) {
     std::optional<std::pair<int, int>> newest;  // (order, number)
-    for (const int number : build_numbers(layout, job.repo)) {
-        if (number == job.number) {
+    for (const int number : build_numbers(layout, job.id.repo)) {
+        if (number == job.id.number) {
             continue;
         }
         std::optional<BuildRecord> record;
         try {
-            record = find_record(layout, job.repo, number);
+            record = find_record(layout, job.id.repo, number);
         } catch (const StateError&) {
             continue;  // a damaged record is no push; kiln builds warns about it
         }
-        if (record && record->branch == job.branch && record->order > job.order) {
+        if (record && record->id.branch() == job.id.branch() && record->order > job.order) {
             newest = std::max(newest.value_or(std::make_pair(0, 0)), std::make_pair(record->order, number));
         }
     }
@@ -188,14 +179,14 @@ std::optional<int> newer_push(const StateLayout& layout, const Job& job) {
 }
 
 void supersede(const StateLayout& layout, const Job& job, int winner) {
-    std::optional<BuildRecord> record = find_record(layout, job.repo, job.number);
+    std::optional<BuildRecord> record = find_record(layout, job.id.repo, job.id.number);
     if (!record) {
         return;
     }
     record->status = BuildStatus::superseded;
-    record->reason = "superseded by #" + std::to_string(winner);
+    record->reason = superseded_reason(winner);
     if (finish_record(layout, *record)) {
-        spdlog::info("build={} status=superseded by={}#{}", record->label(), job.repo, winner);
+        spdlog::info("build={} status=superseded by={}#{}", record->id.label(), job.id.repo, winner);
     }
 }
 

@@ -14,20 +14,15 @@ namespace kiln::runner {
 /// One pending build, as its job file in queue/ (or running/, once claimed)
 /// holds it. build.json stays the record of truth; the job says what to build.
 struct Job {
-    std::string repo;
-    int number = 0;
-    std::filesystem::path repo_path;
-    std::string ref;
-    std::string branch;
-    std::string sha;
-    std::string trigger;
-    std::int64_t queued_at = 0;
-    int order = 0;  ///< BuildRecord::order: newer pushes have higher orders
+    BuildIdentity id;
+    std::filesystem::path repo_path;  ///< the bare repository; empty: found under git_root
+    std::int64_t queued_at = 0;       ///< what list_queued sorts by
+    int order = 0;                    ///< BuildRecord::order: newer pushes have higher orders
 
     /// `<repo>@<n>.json` (StateLayout::job_file_name).
     std::string file_name() const;
     /// What "one build at a time" and coalescing group by: repo + branch.
-    std::string branch_key() const { return repo + '\n' + branch; }
+    std::string branch_key() const { return id.repo + '\n' + id.branch(); }
 };
 
 /// The job that builds what `record` names; `repo_path` may be empty (the

@@ -58,7 +58,7 @@ Environment build_environment(const config::Config& config, const config::RepoCo
 
     const std::string registry = registry::host_of_url(config.registry.url);
     env["KILN_REPO"] = build.repo;
-    env["KILN_BRANCH"] = build.branch;
+    env["KILN_BRANCH"] = build.branch();
     env["KILN_REF"] = build.ref;
     env["KILN_SHA"] = build.sha;
     env["KILN_BUILD"] = std::to_string(build.number);

@@ -10,19 +10,11 @@
 #include <string>
 
 #include "config/config.h"
+#include "queue/build_identity.h"
 
 namespace kiln::runner {
 
 using Environment = std::map<std::string, std::string>;
-
-/// What identifies one build to its Makefile.
-struct BuildIdentity {
-    std::string repo;    ///< canonical: `app`, `team/app`
-    std::string branch;  ///< `main`; empty for a rebuild of a bare sha
-    std::string ref;     ///< `refs/heads/main`; empty for a rebuild of a bare sha
-    std::string sha;     ///< full hex commit id
-    int number = 0;
-};
 
 /// Who builds: the entry of the runner's effective uid in the password database.
 struct BuildUser {

@@ -157,17 +157,17 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
     const auto start = Clock::now();
     const config::Config& config = *plan.config;
     const std::chrono::seconds timeout = plan.repo_config.timeout.value_or(config.runner.timeout);
-    const std::string short_sha = plan.sha.substr(0, 7);
+    const std::string short_sha = plan.id.sha.substr(0, 7);
 
     std::optional<SlotLock> slot;
     std::optional<Worktree> worktree;
     if (plan.repo_config.workspace == config::Workspace::fresh) {
-        worktree.emplace(Worktree::fresh(plan.repo_path, plan.worktree_root, plan.sha));
+        worktree.emplace(Worktree::fresh(plan.repo_path, plan.worktree_root, plan.id.sha));
         log.kiln("checkout " + short_sha + " into a fresh folder: " + std::to_string(worktree->changes()) +
                  " files in " + seconds_text(worktree->elapsed()));
     } else {
         slot.emplace(acquire_slot(plan.worktree_root, plan.slot));
-        worktree.emplace(Worktree::reuse(plan.repo_path, plan.worktree_root, *slot, plan.sha));
+        worktree.emplace(Worktree::reuse(plan.repo_path, plan.worktree_root, *slot, plan.id.sha));
         if (!worktree->start_over_reason().empty()) {
             log.kiln("worktree slot " + std::to_string(slot->slot()) +
                      " started over: " + worktree->start_over_reason());
@@ -177,7 +177,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
                  " files changed in " + seconds_text(worktree->elapsed()));
     }
 
-    const std::map<std::string, std::string> secrets = load_secrets(config.secrets_dir, plan.repo);
+    const std::map<std::string, std::string> secrets = load_secrets(config.secrets_dir, plan.id.repo);
     std::vector<std::string> secret_values;
     for (const auto& [key, value] : secrets) {
         secret_values.push_back(value);
@@ -185,7 +185,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
     log.add_secrets(secret_values);
     if (!secrets.empty()) {
         log.kiln(std::to_string(secrets.size()) + " secret" + (secrets.size() == 1 ? "" : "s") + " from " +
-                 secrets_file(config.secrets_dir, plan.repo).string());
+                 secrets_file(config.secrets_dir, plan.id.repo).string());
     }
 
     if (!has_makefile(worktree->dir())) {
@@ -193,14 +193,13 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
         return {BuildStatus::skipped, std::nullopt, "no Makefile"};
     }
 
-    const BuildIdentity identity{plan.repo, plan.branch, plan.ref, plan.sha, plan.number};
     const Context context{plan,
                           log,
                           cancel_requested,
                           start + timeout,
                           timeout,
                           worktree->dir(),
-                          build_environment(config, plan.repo_config, identity, secrets, current_build_user())};
+                          build_environment(config, plan.repo_config, plan.id, secrets, current_build_user())};
     std::vector<std::string> missing;
     for (const std::string& target : plan.repo_config.targets) {
         if (target.empty() || target[0] == '-') {
@@ -243,7 +242,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
 
 BuildOutcome execute_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested) {
     if (plan.config == nullptr) {
-        throw Error("executing build " + plan.repo + "#" + std::to_string(plan.number) + ": no config given");
+        throw Error("executing build " + plan.id.label() + ": no config given");
     }
     try {
         return run_build(plan, log, cancel_requested);

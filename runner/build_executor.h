@@ -10,6 +10,7 @@
 #include <string>
 
 #include "config/config.h"
+#include "queue/build_identity.h"
 #include "queue/build_record.h"
 
 namespace kiln::runner {
@@ -26,12 +27,8 @@ struct BuildOutcome {
 /// Everything execute_build needs to know about one build.
 struct BuildPlan {
     const config::Config* config = nullptr;  ///< runner.timeout, registry.url, secrets_dir; required
-    std::string repo;                        ///< canonical: `app`, `team/app`
+    BuildIdentity id;                        ///< checks out id.sha exactly
     std::filesystem::path repo_path;         ///< the bare repository
-    int number = 0;
-    std::string ref;                         ///< `refs/heads/main`; empty for a rebuild of a bare sha
-    std::string branch;                      ///< `main`; empty for a rebuild of a bare sha
-    std::string sha;                         ///< the full commit id to build, exactly
     config::RepoConfig repo_config;          ///< .kiln.yml at `sha` over the config's defaults
     std::filesystem::path worktree_root;     ///< state/work/<repo>
     /// The reusable worktree slot to use; when another process holds it, the
@@ -58,7 +55,7 @@ struct BuildPlan {
 
 /// Runs the build of `plan`, writing make's output and `[kiln]` lines (one per
 /// phase, with its duration) to `log`:
-///  - checks out plan.sha (reusable slot or fresh folder, per workspace);
+///  - checks out plan.id.sha (reusable slot or fresh folder, per workspace);
 ///  - no GNUmakefile, makefile or Makefile: skipped, `no Makefile in <sha7>`;
 ///  - make always gets IMAGE and REGISTRY on its command line as well as in
 ///    its environment, so they win over the Makefile's own assignments;

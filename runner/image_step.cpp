@@ -126,7 +126,7 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
         registry::Client client(options);
         outcome.digest = land_image(config, image, options, client, target, worktree, log);
         for (const std::string& tag : image.tags) {
-            const std::optional<std::string> expanded = tag_for_build(tag, build.branch);
+            const std::optional<std::string> expanded = tag_for_build(tag, build.branch());
             if (!expanded) {
                 log.kiln("not tagging '" + tag + "': this build has no branch");
                 continue;

@@ -12,7 +12,7 @@
 #include "deploy/notify.h"
 #include "queue/build_log.h"
 #include "queue/build_record.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 
 namespace kiln::runner {
 namespace {
@@ -25,11 +25,12 @@ std::string loggable(const std::string& url) {
 
 std::vector<config::NotifyConfig> notify_targets(const config::Config& config, const BuildRecord& record) {
     try {
-        return config::load_repo_config(bare_repo_path(config.git_root, record.repo), record.sha, config.defaults).notify;
+        return config::load_repo_config(bare_repo_path(config.git_root, record.id.repo), record.id.sha, config.defaults)
+            .notify;
     } catch (const Error& error) {
         // The build itself already said what is wrong with its .kiln.yml (or
         // its repository is gone); the defaults still apply.
-        spdlog::debug("build={} notify=defaults why=\"{}\"", record.label(), error.what());
+        spdlog::debug("build={} notify=defaults why=\"{}\"", record.id.label(), error.what());
         return config.defaults.notify;
     }
 }
@@ -54,21 +55,20 @@ bool send_one(const config::Config& config, const StateLayout& layout, const Not
         }
         NotifyDelivery delivery{loggable(target.url), registry::post_json(target.url, body).value_or("")};
         if (delivery.error.empty()) {
-            spdlog::info("build={} notify={} status=sent", record->label(), delivery.url);
+            spdlog::info("build={} notify={} status=sent", record->id.label(), delivery.url);
         } else {
-            spdlog::warn("build={} notify={} error=\"{}\"", record->label(), delivery.url, delivery.error);
+            spdlog::warn("build={} notify={} error=\"{}\"", record->id.label(), delivery.url, delivery.error);
         }
         deliveries.push_back(std::move(delivery));
     }
     if (!deliveries.empty()) {
-        BuildLog log(layout.log_file(record->repo, record->number), std::numeric_limits<std::uint64_t>::max());
+        BuildLog log(layout.log_file(record->id.repo, record->id.number), std::numeric_limits<std::uint64_t>::max());
         for (const NotifyDelivery& delivery : deliveries) {
             if (!delivery.error.empty()) {
                 log.kiln("notify " + delivery.url + " failed: " + delivery.error);
             }
         }
-        record->notify = deliveries;
-        write_record(layout, *record);
+        record_notified(layout, record->id, deliveries);
     }
     remove_notify_request(layout, request);
     return true;

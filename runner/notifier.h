@@ -2,7 +2,7 @@
 
 // The notify POSTs of final builds (`notify:` in .kiln.yml), sent off the
 // build slots: a build ends, its record asks for notifications (notify/, see
-// finish_record.h), and one thread of the runner sends them, each POST with a
+// record_life.h), and one thread of the runner sends them, each POST with a
 // deadline of its own, so a slow or hostile URL delays only other
 // notifications, never a build.
 

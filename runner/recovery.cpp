@@ -7,7 +7,7 @@
 #include "common/error.h"
 #include "queue/cancel.h"
 #include "queue/enqueue.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "queue/queue.h"
 
 namespace kiln::runner {
@@ -18,35 +18,30 @@ constexpr std::int64_t kEnqueueWindow = 60;
 
 RecoveredBuild interrupt_and_requeue(const StateLayout& layout, BuildRecord record,
                                      const std::filesystem::path& repo_path) {
-    BuildRequest request;
-    request.repo = record.repo;
-    request.repo_path = repo_path;
-    request.ref = record.ref;
-    request.sha = record.sha;
-    request.trigger = "retry of #" + std::to_string(record.number);
+    BuildIdentity retry = record.id;
+    retry.trigger = retry_trigger(record.id.number);
     // The retry stands where the interrupted push stood: any push made since
     // is newer and supersedes it.
-    request.order = record.order;
-    BuildRecord requeued = enqueue_build(layout, request);
+    BuildRecord requeued = enqueue_build(layout, retry, repo_path, record.order);
 
     record.status = BuildStatus::interrupted;
-    record.reason = "the runner died while it ran; queued again as #" + std::to_string(requeued.number);
+    record.reason = interrupted_reason(requeued.id.number);
     finish_record(layout, record, record.reason);
-    spdlog::warn("build={} status=interrupted requeued={}", record.label(), requeued.label());
+    spdlog::warn("build={} status=interrupted requeued={}", record.id.label(), requeued.id.label());
     return {record, requeued};
 }
 
 // `kiln cancel` asked to stop it and then its runner died: it stays stopped.
 void record_cancelled(const StateLayout& layout, BuildRecord record) {
     record.status = BuildStatus::cancelled;
-    record.reason = "cancelled (kiln cancel); its runner died before it stopped";
+    record.reason = cancelled_runner_died_reason();
     finish_record(layout, record);
-    spdlog::info("build={} status=cancelled", record.label());
+    spdlog::info("build={} status=cancelled", record.id.label());
 }
 
 void recover_running(const StateLayout& layout, const BuildRecord& record, const std::filesystem::path& repo_path,
                      std::vector<RecoveredBuild>& recovered) {
-    if (cancel_requested(layout, record.repo, record.number)) {
+    if (cancel_requested(layout, record.id.repo, record.id.number)) {
         record_cancelled(layout, record);
     } else {
         recovered.push_back(interrupt_and_requeue(layout, record, repo_path));
@@ -59,16 +54,16 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
     std::vector<RecoveredBuild> recovered;
     std::set<std::pair<std::string, int>> handled;
     for (const Job& job : list_claimed(layout)) {
-        handled.emplace(job.repo, job.number);
+        handled.emplace(job.id.repo, job.id.number);
         std::optional<BuildRecord> record;
         try {
-            record = find_record(layout, job.repo, job.number);
+            record = find_record(layout, job.id.repo, job.id.number);
         } catch (const StateError& error) {
-            spdlog::warn("build={}#{} problem=\"{}\"", job.repo, job.number, error.what());
+            spdlog::warn("build={}#{} problem=\"{}\"", job.id.repo, job.id.number, error.what());
         }
         if (record && record->status == BuildStatus::queued) {
             unclaim_job(layout, job);  // claimed, but the build never started
-            spdlog::info("build={} requeued=\"claimed by a dead runner before it started\"", record->label());
+            spdlog::info("build={} requeued=\"claimed by a dead runner before it started\"", record->id.label());
             continue;
         }
         if (record && record->status == BuildStatus::running) {
@@ -77,7 +72,7 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
         release_job(layout, job);
     }
     for (const Job& job : list_queued(layout)) {
-        handled.emplace(job.repo, job.number);
+        handled.emplace(job.id.repo, job.id.number);
     }
     // A running record without its job file (removed by hand, say) is just as
     // dead. A queued one without a job file lost it to a crash between the two
@@ -100,7 +95,7 @@ std::vector<RecoveredBuild> recover_builds(const StateLayout& layout) {
             } else if (record && record->status == BuildStatus::queued &&
                        now - record->queued_at.value_or(0) > kEnqueueWindow) {
                 write_job(layout, job_for(*record, {}));
-                spdlog::warn("build={} requeued=\"its job file was missing\"", record->label());
+                spdlog::warn("build={} requeued=\"its job file was missing\"", record->id.label());
             }
         }
     }

@@ -12,15 +12,15 @@ namespace kiln::runner {
 JobResult run_job(const config::Config& config, const Job& job, int slot,
                   const std::function<bool()>& cancel_requested) {
     const StateLayout layout(config.state_dir);
-    BuildLog log(layout.log_file(job.repo, job.number), config.runner.log_max);
+    BuildLog log(layout.log_file(job.id.repo, job.id.number), config.runner.log_max);
     // A job from an older kiln, or a recovered one, may not name its repository.
     const std::filesystem::path repo_path =
-        job.repo_path.empty() ? bare_repo_path(config.git_root, job.repo) : job.repo_path;
+        job.repo_path.empty() ? bare_repo_path(config.git_root, job.id.repo) : job.repo_path;
 
     JobResult result;
     config::RepoConfig repo_config;
     try {
-        repo_config = config::load_repo_config(repo_path, job.sha, config.defaults);
+        repo_config = config::load_repo_config(repo_path, job.id.sha, config.defaults);
     } catch (const ConfigError& error) {
         log.kiln(std::string("error: ") + error.what());
         result.status = BuildStatus::failed;
@@ -31,22 +31,18 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
 
     BuildPlan plan;
     plan.config = &config;
-    plan.repo = job.repo;
+    plan.id = job.id;
     plan.repo_path = repo_path;
-    plan.number = job.number;
-    plan.ref = job.ref;
-    plan.branch = job.branch;
-    plan.sha = job.sha;
     plan.repo_config = repo_config;
-    plan.worktree_root = layout.work_dir(job.repo);
+    plan.worktree_root = layout.work_dir(job.id.repo);
     plan.slot = slot;
-    plan.leader_file = layout.leader_file(job.repo, job.number);
+    plan.leader_file = layout.leader_file(job.id.repo, job.id.number);
     // The image step reads what make wrote (image.archive), so it runs while
     // the worktree is still held; its failure fails the build.
     plan.after_make = [&](const std::filesystem::path& worktree,
                           std::chrono::steady_clock::time_point deadline) -> std::optional<BuildOutcome> {
-        const BuildIdentity build{job.repo, job.branch, job.ref, job.sha, job.number};
-        const ImageOutcome image = publish_image(config, repo_config, build, worktree, log, {deadline, cancel_requested});
+        const ImageOutcome image =
+            publish_image(config, repo_config, job.id, worktree, log, {deadline, cancel_requested});
         result.image = image.image;
         result.digest = image.digest;
         if (image.ok) {

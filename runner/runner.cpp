@@ -20,7 +20,7 @@
 #include "common/posix.h"
 #include "queue/cancel.h"
 #include "queue/build_log.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "runner/notifier.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
@@ -164,9 +164,9 @@ private:
         }
         std::optional<BuildRecord> record;
         try {
-            record = find_record(layout_, job.repo, job.number);
+            record = find_record(layout_, job.id.repo, job.id.number);
         } catch (const StateError& error) {
-            spdlog::error("build={}#{} problem=\"{}\"", job.repo, job.number, error.what());
+            spdlog::error("build={}#{} problem=\"{}\"", job.id.repo, job.id.number, error.what());
         }
         if (!record || is_final(record->status)) {
             release_job(layout_, job);  // cancelled meanwhile, or its record is gone
@@ -179,24 +179,25 @@ private:
             release_job(layout_, job);
             return;
         }
-        if (cancel_requested(layout_, job.repo, job.number)) {
+        if (cancel_requested(layout_, job.id.repo, job.id.number)) {
             record->status = BuildStatus::cancelled;
             record->reason = kCancelledBeforeStart;
             finish_record(layout_, *record);
             release_job(layout_, job);
-            spdlog::info("build={} status=cancelled", record->label());
+            spdlog::info("build={} status=cancelled", record->id.label());
             return;
         }
-        record->status = BuildStatus::running;
-        record->started_at = unix_now();
-        write_record(layout_, *record);
+        if (!record_running(layout_, *record)) {
+            release_job(layout_, job);  // it ended meanwhile
+            return;
+        }
 
         const std::lock_guard lock(mutex_);
-        const int slot = free_slot(job.repo);
-        spdlog::info("build={} status=running branch={} sha={} slot={}", record->label(), job.branch,
-                     job.sha.substr(0, 8), slot);
+        const int slot = free_slot(job.id.repo);
+        spdlog::info("build={} status=running branch={} sha={} slot={}", record->id.label(), job.id.branch(),
+                     job.id.sha.substr(0, 8), slot);
         Active& active = active_[job.branch_key()];
-        active.repo = job.repo;
+        active.repo = job.id.repo;
         active.slot = slot;
         active.thread = std::thread([this, job, slot] { build(job, slot); });
     }
@@ -219,7 +220,7 @@ private:
     // One build, on its own thread; nothing it throws may escape.
     void build(const Job& job, int slot) {
         const std::function<bool()> cancel = [this, &job] {
-            return cancel_all_.load() || cancel_requested(layout_, job.repo, job.number);
+            return cancel_all_.load() || cancel_requested(layout_, job.id.repo, job.id.number);
         };
         JobResult result;
         try {
@@ -228,16 +229,16 @@ private:
             result.status = BuildStatus::failed;
             result.reason = error.what();
             try {
-                BuildLog(layout_.log_file(job.repo, job.number), config_.runner.log_max)
+                BuildLog(layout_.log_file(job.id.repo, job.id.number), config_.runner.log_max)
                     .kiln(std::string("error: ") + error.what());
             } catch (const Error& log_error) {
-                spdlog::error("build={}#{} problem=\"{}\"", job.repo, job.number, log_error.what());
+                spdlog::error("build={}#{} problem=\"{}\"", job.id.repo, job.id.number, log_error.what());
             }
         }
         if (result.status == BuildStatus::cancelled) {
-            result.reason = cancel_all_.load()                  ? "runner stopped"
-                            : !result.reason.empty()            ? result.reason
-                                                                : "cancelled (kiln cancel)";
+            result.reason = cancel_all_.load()       ? kRunnerStopped
+                            : !result.reason.empty() ? result.reason
+                                                     : kCancelledByUser;
         }
         record_result(job, result);
         {
@@ -258,12 +259,12 @@ private:
                 return;
             } catch (const std::exception& error) {
                 if (cancel_all_) {
-                    spdlog::error("build={}#{} problem=\"recording the result: {}\" action=give_up", job.repo,
-                                  job.number, error.what());
+                    spdlog::error("build={}#{} problem=\"recording the result: {}\" action=give_up", job.id.repo,
+                                  job.id.number, error.what());
                     return;
                 }
-                spdlog::error("build={}#{} problem=\"recording the result: {}\" attempt={} retry_in={}", job.repo,
-                              job.number, error.what(), attempt, seconds_text(kRecordRetry.count()));
+                spdlog::error("build={}#{} problem=\"recording the result: {}\" attempt={} retry_in={}", job.id.repo,
+                              job.id.number, error.what(), attempt, seconds_text(kRecordRetry.count()));
             }
             const auto until = std::chrono::steady_clock::now() + kRecordRetry;
             while (!cancel_all_ && std::chrono::steady_clock::now() < until) {
@@ -273,7 +274,7 @@ private:
     }
 
     void finish(const Job& job, const JobResult& result) {
-        BuildRecord record = read_record(layout_, job.repo, job.number);
+        BuildRecord record = read_record(layout_, job.id.repo, job.id.number);
         record.status = result.status;
         record.exit_code = result.exit_code;
         record.reason = result.status == BuildStatus::success ? std::string() : result.reason;
@@ -284,24 +285,24 @@ private:
         record.digest = result.digest;
         record.finished_at = unix_now();
         if (!finish_record(layout_, record)) {
-            spdlog::warn("build={} problem=\"its record was final already; kept as it was\"", record.label());
+            spdlog::warn("build={} problem=\"its record was final already; kept as it was\"", record.id.label());
         }
         release_job(layout_, job);
         const std::int64_t duration = record.duration_seconds(*record.finished_at).value_or(0);
         if (record.reason.empty()) {
-            spdlog::info("build={} status={} duration={}", record.label(), to_string(record.status),
+            spdlog::info("build={} status={} duration={}", record.id.label(), to_string(record.status),
                          seconds_text(duration));
         } else {
-            spdlog::info("build={} status={} duration={} reason=\"{}\"", record.label(), to_string(record.status),
+            spdlog::info("build={} status={} duration={} reason=\"{}\"", record.id.label(), to_string(record.status),
                          seconds_text(duration), record.reason);
         }
         if (notifier_) {
             notifier_->wake();
         }
         const std::lock_guard lock(prune_mutex_);
-        const std::vector<int> pruned = prune_builds(layout_, job.repo, config_.runner.keep_builds);
+        const std::vector<int> pruned = prune_builds(layout_, job.id.repo, config_.runner.keep_builds);
         if (!pruned.empty()) {
-            spdlog::info("repo={} pruned={} newest_pruned=#{}", job.repo, pruned.size(), pruned.back());
+            spdlog::info("repo={} pruned={} newest_pruned=#{}", job.id.repo, pruned.size(), pruned.back());
         }
     }
 
@@ -389,8 +390,8 @@ int run_runner(const config::Config& config, const RunnerOptions& options, const
     // retries into the same worktree slots.
     stop_abandoned_builds(layout);
     for (const RecoveredBuild& recovered : recover_builds(layout)) {
-        spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.label(),
-                     recovered.requeued.label(), recovered.requeued.trigger);
+        spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.id.label(),
+                     recovered.requeued.id.label(), recovered.requeued.id.trigger);
     }
     Daemon daemon(config, options, job_runner);
     return daemon.run();

@@ -45,9 +45,9 @@ TEST_CASE("only branches selected by .kiln.yml of the pushed commit are built", 
     const kiln::hooks::PushPlan plan = kiln::hooks::plan_push(config, repo.path(), "repo", input, PushOptions{});
     REQUIRE(plan.builds.size() == 2);
     CHECK(plan.builds[0].ref == "refs/heads/main");
-    CHECK(plan.builds[0].branch == "main");
+    CHECK(plan.builds[0].branch() == "main");
     CHECK(plan.builds[0].sha == plain);
-    CHECK(plan.builds[1].branch == "release/1");
+    CHECK(plan.builds[1].branch() == "release/1");
     CHECK(plan.notes == std::vector<std::string>{
                             "branch 'feature' is not in branches (main): not building",
                             "refs/tags/v1 is a tag: not building",
@@ -163,7 +163,7 @@ TEST_CASE("a detached push queues durably and says how to follow", "[hooks][git]
     const kiln::runner::StateLayout layout(config.state_dir);
     const kiln::runner::BuildRecord record = kiln::runner::read_record(layout, "repo", 1);
     CHECK(record.status == kiln::runner::BuildStatus::queued);
-    CHECK(record.sha == sha);
-    CHECK(record.ref == "refs/heads/main");
+    CHECK(record.id.sha == sha);
+    CHECK(record.id.ref == "refs/heads/main");
     CHECK(std::filesystem::exists(layout.queue_dir() / kiln::runner::StateLayout::job_file_name("repo", 1)));
 }

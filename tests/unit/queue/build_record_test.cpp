@@ -40,7 +40,7 @@ TEST_CASE("a record is written as documented and read back whole", "[build_recor
     kiln::runner::write_record(state.layout, record);
 
     const nlohmann::json json =
-        nlohmann::json::parse(kiln::read_file(state.layout.record_file("team/app", record.number)));
+        nlohmann::json::parse(kiln::read_file(state.layout.record_file("team/app", record.id.number)));
     CHECK(json["repo"] == "team/app");
     CHECK(json["number"] == 1);
     CHECK(json["ref"] == "refs/heads/main");
@@ -62,7 +62,7 @@ TEST_CASE("a record is written as documented and read back whole", "[build_recor
     CHECK(back.targets == std::vector<std::string>{"build", "test"});
     CHECK(back.reason == record.reason);
     CHECK(back.queued_at == record.queued_at);
-    CHECK(back.label() == "team/app#1");
+    CHECK(back.id.label() == "team/app#1");
 }
 
 TEST_CASE("reading a build that does not exist says so", "[build_record]") {

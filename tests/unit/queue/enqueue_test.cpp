@@ -17,9 +17,9 @@ using kiln::runner::BuildStatus;
 TEST_CASE("enqueue writes the record, an empty log and the job before it returns", "[enqueue]") {
     const kiln::test::StateFixture state;
     const kiln::runner::BuildRecord record = state.queue("app", "release/1.2");
-    CHECK(record.number == 1);
+    CHECK(record.id.number == 1);
     CHECK(record.status == BuildStatus::queued);
-    CHECK(record.branch == "release/1.2");
+    CHECK(record.id.branch() == "release/1.2");
     CHECK(record.queued_at.has_value());
     CHECK(std::filesystem::is_regular_file(state.layout.log_file("app", 1)));
     CHECK(std::filesystem::file_size(state.layout.log_file("app", 1)) == 0);
@@ -29,18 +29,18 @@ TEST_CASE("enqueue writes the record, an empty log and the job before it returns
     REQUIRE(jobs.size() == 1);
     CHECK(jobs[0].file_name() == "app@1.json");
     CHECK(jobs[0].repo_path == state.dir / "app.git");
-    CHECK(jobs[0].branch == "release/1.2");
-    CHECK(jobs[0].sha == std::string(40, 'a'));
+    CHECK(jobs[0].id.branch() == "release/1.2");
+    CHECK(jobs[0].id.sha == std::string(40, 'a'));
     CHECK(std::distance(std::filesystem::directory_iterator(state.layout.queue_dir()), {}) == 1);
 }
 
 TEST_CASE("numbers count per repo and continue after the newest build", "[enqueue]") {
     const kiln::test::StateFixture state;
-    CHECK(state.queue("app").number == 1);
-    CHECK(state.queue("app").number == 2);
-    CHECK(state.queue("team/app").number == 1);
+    CHECK(state.queue("app").id.number == 1);
+    CHECK(state.queue("app").id.number == 2);
+    CHECK(state.queue("team/app").id.number == 1);
     std::filesystem::create_directories(state.layout.build_dir("app", 41));
-    CHECK(state.queue("app").number == 42);
+    CHECK(state.queue("app").id.number == 42);
     CHECK(kiln::runner::list_queued(state.layout).size() == 4);
 }
 
@@ -77,7 +77,7 @@ TEST_CASE("processes enqueueing at once never share a number", "[enqueue][slow]"
     CHECK(numbers.back() == kProcesses * kEach);
     std::set<int> in_queue;
     for (const kiln::runner::Job& job : kiln::runner::list_queued(state.layout)) {
-        in_queue.insert(job.number);
+        in_queue.insert(job.id.number);
     }
     CHECK(in_queue.size() == kProcesses * kEach);
 }
@@ -99,7 +99,7 @@ std::vector<std::string> temp_files(const std::filesystem::path& dir) {
 
 TEST_CASE("a job that cannot be written burns no number", "[enqueue]") {
     const kiln::test::StateFixture state;
-    CHECK(state.queue("app").number == 1);
+    CHECK(state.queue("app").id.number == 1);
     std::filesystem::rename(state.layout.queue_dir(), state.dir / "queue.away");
     state.dir.write("state/queue", "a file where the queue folder belongs");
     REQUIRE_THROWS_AS(state.queue("app"), kiln::StateError);
@@ -108,7 +108,7 @@ TEST_CASE("a job that cannot be written burns no number", "[enqueue]") {
 
     std::filesystem::remove(state.layout.queue_dir());
     std::filesystem::rename(state.dir / "queue.away", state.layout.queue_dir());
-    CHECK(state.queue("app").number == 2);
+    CHECK(state.queue("app").id.number == 2);
 }
 
 TEST_CASE("a push on a full disk says so, burns no number and leaves no temp file", "[enqueue]") {
@@ -118,7 +118,7 @@ TEST_CASE("a push on a full disk says so, burns no number and leaves no temp fil
     }
     const kiln::test::StateFixture state;
     const kiln::test::SmallTmpfs disk(state.layout.root(), 256 * 1024);
-    CHECK(state.queue("app").number == 1);
+    CHECK(state.queue("app").id.number == 1);
     disk.fill();
     REQUIRE_THROWS_WITH(state.queue("app"), "writing '" + state.layout.record_file("app", 2).string() +
                                                 "': No space left on device");
@@ -127,7 +127,7 @@ TEST_CASE("a push on a full disk says so, burns no number and leaves no temp fil
     CHECK(temp_files(state.layout.root()).empty());
 
     disk.free_space();
-    CHECK(state.queue("app").number == 2);
+    CHECK(state.queue("app").id.number == 2);
     CHECK(kiln::runner::read_record(state.layout, "app", 2).status == BuildStatus::queued);
 }
 

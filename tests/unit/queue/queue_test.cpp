@@ -62,7 +62,7 @@ TEST_CASE("queued pushes to one branch coalesce into the newest", "[queue]") {
     const std::vector<Job> kept = kiln::runner::coalesce_queued(state.layout, kiln::runner::list_queued(state.layout));
     std::vector<std::string> labels;
     for (const Job& job : kept) {
-        labels.push_back(job.repo + "#" + std::to_string(job.number));
+        labels.push_back(job.id.repo + "#" + std::to_string(job.id.number));
     }
     std::sort(labels.begin(), labels.end());
     CHECK(labels == std::vector<std::string>{"app#3", "app#4", "web#1"});
@@ -91,13 +91,9 @@ namespace {
 // A retry of build `number`, as recovery queues it: a new number, the old order.
 kiln::runner::BuildRecord queue_retry(const kiln::test::StateFixture& state, int number) {
     const kiln::runner::BuildRecord interrupted = kiln::runner::read_record(state.layout, "app", number);
-    kiln::runner::BuildRequest request;
-    request.repo = "app";
-    request.ref = interrupted.ref;
-    request.sha = interrupted.sha;
-    request.trigger = "retry of #" + std::to_string(number);
-    request.order = interrupted.order;
-    return kiln::runner::enqueue_build(state.layout, request);
+    kiln::runner::BuildIdentity retry = interrupted.id;
+    retry.trigger = "retry of #" + std::to_string(number);
+    return kiln::runner::enqueue_build(state.layout, retry, {}, interrupted.order);
 }
 
 }  // namespace
@@ -106,16 +102,16 @@ TEST_CASE("a retry of an older push never supersedes a newer push", "[queue]") {
     const kiln::test::StateFixture state;
     state.queue("app", "main", std::string(40, 'a'));  // 1: interrupted, say
     state.queue("app", "main", std::string(40, 'b'));  // 2: pushed after it
-    REQUIRE(queue_retry(state, 1).number == 3);
+    REQUIRE(queue_retry(state, 1).id.number == 3);
     kiln::runner::Job first;
-    first.repo = "app";
-    first.number = 1;
+    first.id.repo = "app";
+    first.id.number = 1;
     REQUIRE(kiln::runner::claim_job(state.layout, first));
     kiln::runner::release_job(state.layout, first);
 
     const std::vector<Job> kept = kiln::runner::coalesce_queued(state.layout, kiln::runner::list_queued(state.layout));
     REQUIRE(kept.size() == 1);
-    CHECK(kept[0].number == 2);
+    CHECK(kept[0].id.number == 2);
     const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 3);
     CHECK(retry.status == BuildStatus::superseded);
     CHECK(retry.reason == "superseded by #2");
@@ -133,9 +129,9 @@ TEST_CASE("newer_push finds a newer push to the branch whatever its status", "[q
 
     const std::vector<Job> queued = kiln::runner::list_queued(state.layout);
     const auto job_of = [&](int number) {
-        return *std::find_if(queued.begin(), queued.end(), [&](const Job& job) { return job.number == number; });
+        return *std::find_if(queued.begin(), queued.end(), [&](const Job& job) { return job.id.number == number; });
     };
-    CHECK(kiln::runner::newer_push(state.layout, job_of(retry.number)) == std::optional<int>(2));
+    CHECK(kiln::runner::newer_push(state.layout, job_of(retry.id.number)) == std::optional<int>(2));
     CHECK(kiln::runner::newer_push(state.layout, job_of(3)) == std::nullopt);
     CHECK(kiln::runner::newer_push(state.layout, job_of(1)) == std::optional<int>(2));
 }

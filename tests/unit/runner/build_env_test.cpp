@@ -11,7 +11,7 @@ using kiln::runner::Environment;
 namespace {
 
 kiln::runner::BuildIdentity identity() {
-    return {"Team/App", "main", "refs/heads/main", std::string(40, 'a'), 42};
+    return {"Team/App", 42, "refs/heads/main", std::string(40, 'a'), kiln::runner::kTriggerPush};
 }
 
 }  // namespace

@@ -39,12 +39,8 @@ struct Fixture {
     kiln::runner::BuildPlan plan(const std::string& sha, int number = 1) const {
         kiln::runner::BuildPlan plan;
         plan.config = &config;
-        plan.repo = "app";
+        plan.id = {"app", number, "refs/heads/main", sha, kiln::runner::kTriggerPush};
         plan.repo_path = repo.path();
-        plan.number = number;
-        plan.ref = "refs/heads/main";
-        plan.branch = "main";
-        plan.sha = sha;
         plan.repo_config = config.defaults;
         plan.worktree_root = state / "work" / "app";
         plan.kill_grace = 300ms;
@@ -56,7 +52,7 @@ struct Fixture {
 
     BuildOutcome run(const kiln::runner::BuildPlan& plan, std::uint64_t log_max = 1'000'000,
                      const std::function<bool()>& cancel = [] { return false; }) const {
-        BuildLog log(log_path(plan.number), log_max);
+        BuildLog log(log_path(plan.id.number), log_max);
         return kiln::runner::execute_build(plan, log, cancel);
     }
 

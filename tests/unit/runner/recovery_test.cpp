@@ -13,8 +13,8 @@ namespace {
 // What a runner leaves behind when it is killed mid-build.
 void start_build(const kiln::test::StateFixture& state, const std::string& repo, int number) {
     kiln::runner::Job job;
-    job.repo = repo;
-    job.number = number;
+    job.id.repo = repo;
+    job.id.number = number;
     REQUIRE(kiln::runner::claim_job(state.layout, job));
     kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, repo, number);
     record.status = BuildStatus::running;
@@ -31,8 +31,8 @@ TEST_CASE("a build a dead runner left running is interrupted and queued again", 
 
     const std::vector<kiln::runner::RecoveredBuild> recovered = kiln::runner::recover_builds(state.layout);
     REQUIRE(recovered.size() == 1);
-    CHECK(recovered[0].interrupted.number == 1);
-    CHECK(recovered[0].requeued.number == 2);
+    CHECK(recovered[0].interrupted.id.number == 1);
+    CHECK(recovered[0].requeued.id.number == 2);
 
     const kiln::runner::BuildRecord old = kiln::runner::read_record(state.layout, "app", 1);
     CHECK(old.status == BuildStatus::interrupted);
@@ -43,14 +43,14 @@ TEST_CASE("a build a dead runner left running is interrupted and queued again", 
 
     const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 2);
     CHECK(retry.status == BuildStatus::queued);
-    CHECK(retry.trigger == "retry of #1");
-    CHECK(retry.sha == std::string(40, 'b'));
-    CHECK(retry.branch == "main");
+    CHECK(retry.id.trigger == "retry of #1");
+    CHECK(retry.id.sha == std::string(40, 'b'));
+    CHECK(retry.id.branch() == "main");
     CHECK(retry.order == 1);
 
     const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
     REQUIRE(queued.size() == 1);
-    CHECK(queued[0].number == 2);
+    CHECK(queued[0].id.number == 2);
     CHECK(queued[0].repo_path == state.dir / "app.git");
     CHECK(kiln::runner::list_claimed(state.layout).empty());
     CHECK(kiln::runner::recover_builds(state.layout).empty());
@@ -60,8 +60,8 @@ TEST_CASE("a job claimed but never started goes back to the queue as it was", "[
     const kiln::test::StateFixture state;
     state.queue("app");
     kiln::runner::Job job;
-    job.repo = "app";
-    job.number = 1;
+    job.id.repo = "app";
+    job.id.number = 1;
     REQUIRE(kiln::runner::claim_job(state.layout, job));
     CHECK(kiln::runner::recover_builds(state.layout).empty());
     REQUIRE(kiln::runner::list_queued(state.layout).size() == 1);
@@ -76,7 +76,7 @@ TEST_CASE("a running record without its job file is recovered too", "[recovery]"
     kiln::runner::write_record(state.layout, record);
     const std::vector<kiln::runner::RecoveredBuild> recovered = kiln::runner::recover_builds(state.layout);
     REQUIRE(recovered.size() == 1);
-    CHECK(recovered[0].requeued.label() == "team/app#2");
+    CHECK(recovered[0].requeued.id.label() == "team/app#2");
     CHECK(kiln::runner::read_record(state.layout, "team/app", 1).status == BuildStatus::interrupted);
 }
 
@@ -106,8 +106,8 @@ TEST_CASE("a queued build whose job file was lost is queued again", "[recovery]"
     // Only the old one: the fresh one may be a hook between its two writes.
     const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
     REQUIRE(queued.size() == 1);
-    CHECK(queued[0].number == 1);
-    CHECK(queued[0].sha == old.sha);
-    CHECK(queued[0].branch == "main");
+    CHECK(queued[0].id.number == 1);
+    CHECK(queued[0].id.sha == old.id.sha);
+    CHECK(queued[0].id.branch() == "main");
     CHECK(kiln::runner::read_record(state.layout, "app", 2).status == BuildStatus::queued);
 }

@@ -18,5 +18,5 @@ TEST_CASE("retention keeps the newest builds and never a queued or running one",
     CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{2, 4, 5, 6});
     CHECK(kiln::runner::prune_builds(state.layout, "app", 3).empty());
     CHECK(kiln::runner::build_numbers(state.layout, "web") == std::vector<int>{1});
-    CHECK(state.queue("app").number == 7);
+    CHECK(state.queue("app").id.number == 7);
 }

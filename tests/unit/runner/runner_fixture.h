@@ -18,12 +18,8 @@ struct StateFixture {
     /// Queues a build of `repo` on `branch` with a made-up sha.
     runner::BuildRecord queue(const std::string& repo, const std::string& branch = "main",
                               const std::string& sha = std::string(40, 'a')) const {
-        runner::BuildRequest request;
-        request.repo = repo;
-        request.repo_path = dir / (repo + ".git");
-        request.ref = "refs/heads/" + branch;
-        request.sha = sha;
-        return runner::enqueue_build(layout, request);
+        return runner::enqueue_build(layout, {repo, 0, "refs/heads/" + branch, sha, runner::kTriggerPush},
+                                     dir / (repo + ".git"));
     }
 };
 

@@ -9,7 +9,7 @@
 
 #include "queue/build_record.h"
 #include "queue/cancel.h"
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 #include "queue/queue.h"
 #include "runner/runner.h"
 #include "queue/runner_lock.h"
@@ -45,7 +45,7 @@ struct FakeBuilds {
         return [this](const kiln::config::Config&, const Job& job, int, const std::function<bool()>& cancel) {
             {
                 const std::lock_guard lock(mutex);
-                started.push_back(job.repo + "#" + std::to_string(job.number));
+                started.push_back(job.id.repo + "#" + std::to_string(job.id.number));
                 most_at_once = std::max(most_at_once, ++running);
                 branch_overlap |= ++running_per_branch[job.branch_key()] > 1;
             }
@@ -160,7 +160,7 @@ TEST_CASE("at start a runner recovers a dead runner's build and builds it again"
     REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
     CHECK(status_of(state, "app", 1) == BuildStatus::interrupted);
     CHECK(status_of(state, "app", 2) == BuildStatus::success);
-    CHECK(kiln::runner::read_record(state.layout, "app", 2).trigger == "retry of #1");
+    CHECK(kiln::runner::read_record(state.layout, "app", 2).id.trigger == "retry of #1");
     CHECK(builds.started == std::vector<std::string>{"app#2"});
 }
 
@@ -180,7 +180,7 @@ TEST_CASE("a push made after an interrupted build wins over its retry", "[runner
     REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
     CHECK(status_of(state, "app", 1) == BuildStatus::interrupted);
     const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 3);
-    CHECK(retry.trigger == "retry of #1");
+    CHECK(retry.id.trigger == "retry of #1");
     CHECK(retry.status == BuildStatus::superseded);
     CHECK(retry.reason == "superseded by #2");
     CHECK(status_of(state, "app", 2) == BuildStatus::success);
@@ -202,13 +202,8 @@ TEST_CASE("a retry queued after a newer push already built is superseded, not bu
     Job first_job = kiln::runner::list_queued(state.layout).at(0);
     REQUIRE(kiln::runner::claim_job(state.layout, first_job));
     kiln::runner::release_job(state.layout, first_job);
-    kiln::runner::BuildRequest request;
-    request.repo = "app";
-    request.ref = "refs/heads/main";
-    request.sha = std::string(40, 'a');
-    request.trigger = "retry of #1";
-    request.order = 1;
-    REQUIRE(kiln::runner::enqueue_build(state.layout, request).number == 3);
+    const kiln::runner::BuildIdentity retry{"app", 0, "refs/heads/main", std::string(40, 'a'), "retry of #1"};
+    REQUIRE(kiln::runner::enqueue_build(state.layout, retry, {}, 1).id.number == 3);
 
     FakeBuilds builds;
     kiln::runner::RunnerOptions options;
@@ -282,7 +277,7 @@ TEST_CASE("after each build only runner.keep_builds builds of the repo are kept"
         if (i < 3) {
             record.status = BuildStatus::success;
             kiln::runner::write_record(state.layout, record);
-            std::filesystem::remove(state.layout.queue_dir() / record.label().replace(3, 1, "@").append(".json"));
+            std::filesystem::remove(state.layout.queue_dir() / record.id.label().replace(3, 1, "@").append(".json"));
         }
     }
     FakeBuilds builds;

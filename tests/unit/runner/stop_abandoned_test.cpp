@@ -80,8 +80,8 @@ TEST_CASE("a running record that no runner and no leader runs is shown interrupt
     const kiln::runner::StateLayout layout(dir.path());
     std::filesystem::create_directories(layout.build_dir("app", 3));
     kiln::runner::BuildRecord record;
-    record.repo = "app";
-    record.number = 3;
+    record.id.repo = "app";
+    record.id.number = 3;
     record.status = kiln::runner::BuildStatus::running;
 
     const kiln::runner::BuildRecord abandoned = kiln::runner::displayed_record(layout, record);

@@ -1,4 +1,4 @@
-#include "queue/finish_record.h"
+#include "queue/record_life.h"
 
 #include <cstdint>
 #include <limits>
@@ -24,18 +24,51 @@ void write_notify_request(const StateLayout& layout, const BuildRecord& record) 
     if (ec) {
         throw StateError(describe("creating '" + layout.notify_dir().string() + "'", ec.message()));
     }
-    const nlohmann::json request{{"repo", record.repo}, {"number", record.number}};
-    write_file_atomic(request_file(layout, record.repo, record.number), request.dump() + "\n");
+    const nlohmann::json request{{"repo", record.id.repo}, {"number", record.id.number}};
+    write_file_atomic(request_file(layout, record.id.repo, record.id.number), request.dump() + "\n");
 }
 
 }  // namespace
 
+std::string cancelled_runner_died_reason() {
+    return std::string(kCancelledByUser) + "; its runner died before it stopped";
+}
+
+std::string superseded_reason(int winner) {
+    return "superseded by #" + std::to_string(winner);
+}
+
+std::string interrupted_reason(int requeued) {
+    return "the runner died while it ran; queued again as #" + std::to_string(requeued);
+}
+
+void record_queued(const StateLayout& layout, const BuildRecord& record) {
+    if (record.status != BuildStatus::queued) {
+        throw Error("queuing build " + record.id.label() + ": its status is '" + to_string(record.status) +
+                    "', not 'queued'");
+    }
+    write_record(layout, record);
+}
+
+bool record_running(const StateLayout& layout, BuildRecord& record) {
+    const std::optional<BuildRecord> current = find_record(layout, record.id.repo, record.id.number);
+    if (!current || current->status != BuildStatus::queued) {
+        return false;
+    }
+    BuildRecord running = *current;
+    running.status = BuildStatus::running;
+    running.started_at = unix_now();
+    write_record(layout, running);
+    record = std::move(running);
+    return true;
+}
+
 bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line) {
     if (!is_final(record.status)) {
-        throw Error("recording build " + record.label() + " as final: '" + to_string(record.status) +
+        throw Error("recording build " + record.id.label() + " as final: '" + to_string(record.status) +
                     "' is not a final status");
     }
-    const std::optional<BuildRecord> current = find_record(layout, record.repo, record.number);
+    const std::optional<BuildRecord> current = find_record(layout, record.id.repo, record.id.number);
     if (!current || is_final(current->status)) {
         return false;
     }
@@ -44,14 +77,25 @@ bool finish_record(const StateLayout& layout, BuildRecord record, std::string_vi
     }
     if (!log_line.empty()) {
         // The runner's own lines pass the size cap (BuildLog), so no cap here.
-        BuildLog(layout.log_file(record.repo, record.number), std::numeric_limits<std::uint64_t>::max()).kiln(log_line);
+        BuildLog(layout.log_file(record.id.repo, record.id.number), std::numeric_limits<std::uint64_t>::max())
+            .kiln(log_line);
     }
     // The request first: when the record cannot be written after it, the
     // notifier finds a build that is not final yet and leaves it for later.
     write_notify_request(layout, record);
     write_record(layout, record);
     std::error_code ignored;
-    std::filesystem::remove(layout.cancel_file(record.repo, record.number), ignored);
+    std::filesystem::remove(layout.cancel_file(record.id.repo, record.id.number), ignored);
+    return true;
+}
+
+bool record_notified(const StateLayout& layout, const BuildIdentity& build, const std::vector<NotifyDelivery>& notify) {
+    std::optional<BuildRecord> current = find_record(layout, build.repo, build.number);
+    if (!current || !is_final(current->status)) {
+        return false;
+    }
+    current->notify = notify;
+    write_record(layout, *current);
     return true;
 }
 
