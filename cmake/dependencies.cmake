@@ -10,7 +10,6 @@ find_package(spdlog 1.10 REQUIRED)
 find_package(fmt 9 REQUIRED)
 find_package(Threads REQUIRED)
 
-find_package(Boost 1.74 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(OpenSSL 3 REQUIRED)
 find_package(CLI11 2.1 REQUIRED)
