@@ -31,7 +31,10 @@ CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, i
     }
     write_file_atomic(layout.cancel_file(repo, number), "cancel requested at " + format_iso8601(unix_now()) + "\n");
     record = read_record(layout, repo, number);
-    if (is_final(record.status)) {
+    // A runner that polls quickly may already have stopped the build for this
+    // very request: that is a cancel that worked, not a build that had ended.
+    const bool stopped_by_us = record.status == BuildStatus::cancelled && record.reason.starts_with(kCancelledByUser);
+    if (is_final(record.status) && !stopped_by_us) {
         std::error_code ignored;
         std::filesystem::remove(layout.cancel_file(repo, number), ignored);
         return {CancelResult::already_final, record};
