@@ -48,10 +48,11 @@ std::uint32_t big_endian32(const unsigned char* bytes) {
 class Inflater {
 public:
     Inflater(int fd, std::uint64_t offset) : fd_(fd), offset_(offset), input_(kInflateChunk) {
-        ok_ = inflateInit(&stream_) == Z_OK;
+        initialized_ = inflateInit(&stream_) == Z_OK;
+        ok_ = initialized_;
     }
     ~Inflater() {
-        if (ok_) {
+        if (initialized_) {
             inflateEnd(&stream_);
         }
     }
@@ -93,6 +94,7 @@ private:
     std::uint64_t offset_;
     z_stream stream_{};
     std::vector<Bytef> input_;  // on the heap: a delta chain holds several Inflaters
+    bool initialized_ = false;  // owns zlib's state: ended even after a data error
     bool ok_ = false;
     bool ended_ = false;
 };
