@@ -7,12 +7,12 @@
 
 namespace kiln::cli {
 
-runner::BuildRecord select_build(const runner::StateLayout& layout, const std::string& repo, const std::string& which) {
+queue::BuildRecord select_build(const queue::StateLayout& layout, const std::string& repo, const std::string& which) {
     const std::string name = canonical_repo_name(repo);
     const std::string see = "list them with 'kiln builds " + name + "'";
     int number = 0;
     if (which == "last") {
-        const std::vector<int> numbers = runner::build_numbers(layout, name);
+        const std::vector<int> numbers = queue::build_numbers(layout, name);
         if (numbers.empty()) {
             throw UsageError(describe("finding the last build of " + name, "it has no builds yet"));
         }
@@ -24,7 +24,7 @@ runner::BuildRecord select_build(const runner::StateLayout& layout, const std::s
                                       "expected a build number or 'last'"));
         }
     }
-    std::optional<runner::BuildRecord> record = runner::find_record(layout, name, number);
+    std::optional<queue::BuildRecord> record = queue::find_record(layout, name, number);
     if (!record) {
         throw UsageError(describe("finding build " + name + "#" + std::to_string(number), "no such build; " + see));
     }

@@ -14,6 +14,6 @@ namespace kiln::cli {
 /// (any accepted spelling). Throws UsageError for a malformed name or number
 /// and for a build that does not exist, naming `kiln builds REPO` as the way
 /// to see which do.
-runner::BuildRecord select_build(const runner::StateLayout& layout, const std::string& repo, const std::string& which);
+queue::BuildRecord select_build(const queue::StateLayout& layout, const std::string& repo, const std::string& which);
 
 }  // namespace kiln::cli

@@ -16,12 +16,12 @@
 namespace kiln::cli {
 namespace {
 
-std::string duration_text(const runner::BuildRecord& record, std::int64_t now) {
+std::string duration_text(const queue::BuildRecord& record, std::int64_t now) {
     const std::optional<std::int64_t> seconds = record.duration_seconds(now);
     return seconds ? format_duration(std::chrono::seconds(*seconds)) : "-";
 }
 
-std::string age_text(const runner::BuildRecord& record, std::int64_t now) {
+std::string age_text(const queue::BuildRecord& record, std::int64_t now) {
     if (!record.queued_at) {
         return "-";
     }
@@ -30,16 +30,16 @@ std::string age_text(const runner::BuildRecord& record, std::int64_t now) {
 
 // The newest `limit` builds of each repo: numbers grow with time within a
 // repo, so no more than that can make the overall newest `limit`.
-std::vector<runner::BuildRecord> newest_builds(const runner::StateLayout& layout,
+std::vector<queue::BuildRecord> newest_builds(const queue::StateLayout& layout,
                                                const std::vector<std::string>& repos, int limit) {
-    std::vector<runner::BuildRecord> records;
+    std::vector<queue::BuildRecord> records;
     for (const std::string& repo : repos) {
-        const std::vector<int> numbers = runner::build_numbers(layout, repo);
+        const std::vector<int> numbers = queue::build_numbers(layout, repo);
         int taken = 0;
         for (auto it = numbers.rbegin(); it != numbers.rend() && taken < limit; ++it) {
             try {
-                if (std::optional<runner::BuildRecord> record = runner::find_record(layout, repo, *it)) {
-                    records.push_back(runner::displayed_record(layout, std::move(*record)));
+                if (std::optional<queue::BuildRecord> record = queue::find_record(layout, repo, *it)) {
+                    records.push_back(queue::displayed_record(layout, std::move(*record)));
                     ++taken;
                 }
             } catch (const StateError& error) {
@@ -48,7 +48,7 @@ std::vector<runner::BuildRecord> newest_builds(const runner::StateLayout& layout
             }
         }
     }
-    std::sort(records.begin(), records.end(), [](const runner::BuildRecord& a, const runner::BuildRecord& b) {
+    std::sort(records.begin(), records.end(), [](const queue::BuildRecord& a, const queue::BuildRecord& b) {
         const std::int64_t a_time = a.queued_at.value_or(0);
         const std::int64_t b_time = b.queued_at.value_or(0);
         return a_time != b_time       ? a_time > b_time
@@ -73,14 +73,14 @@ Handler define_builds(CLI::App& command) {
     command.footer("Newest first. STATUS is one of queued, running, success, failed, timeout, cancelled, skipped,\n"
                    "superseded, interrupted. A build recorded running that no live runner runs shows interrupted.");
     return [repo, limit, json](Context& context) {
-        const runner::StateLayout layout(context.config().state_dir);
+        const queue::StateLayout layout(context.config().state_dir);
         const std::vector<std::string> repos =
-            repo->empty() ? runner::build_repos(layout) : std::vector<std::string>{canonical_repo_name(*repo)};
-        const std::vector<runner::BuildRecord> records = newest_builds(layout, repos, *limit);
+            repo->empty() ? queue::build_repos(layout) : std::vector<std::string>{canonical_repo_name(*repo)};
+        const std::vector<queue::BuildRecord> records = newest_builds(layout, repos, *limit);
         if (*json) {
             nlohmann::json list = nlohmann::json::array();
-            for (const runner::BuildRecord& record : records) {
-                list.push_back(runner::to_json(record));
+            for (const queue::BuildRecord& record : records) {
+                list.push_back(queue::to_json(record));
             }
             print_json(list);
             return 0;
@@ -90,14 +90,14 @@ Handler define_builds(CLI::App& command) {
                       << " (push to a repository, or run 'kiln rebuild REPO')\n";
             return 0;
         }
-        const std::int64_t now = runner::unix_now();
+        const std::int64_t now = queue::unix_now();
         std::printf("%-20s %5s  %-16s %-8s  %-11s %8s %8s\n", "REPO", "#", "BRANCH", "SHA", "STATUS", "DURATION",
                     "AGE");
-        for (const runner::BuildRecord& record : records) {
+        for (const queue::BuildRecord& record : records) {
             const std::string branch = record.id.branch();
             std::printf("%-20s %5d  %-16s %-8s  %-11s %8s %8s\n", record.id.repo.c_str(), record.id.number,
                         branch.empty() ? "-" : branch.c_str(), record.id.sha.substr(0, 8).c_str(),
-                        runner::to_string(record.status).c_str(), duration_text(record, now).c_str(),
+                        queue::to_string(record.status).c_str(), duration_text(record, now).c_str(),
                         age_text(record, now).c_str());
         }
         return 0;

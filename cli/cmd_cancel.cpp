@@ -18,23 +18,23 @@ Handler define_cancel(CLI::App& command) {
     command.footer("A queued build is cancelled at once. A running one is stopped by its runner within a second or\n"
                    "two (SIGTERM to make's process group, SIGKILL after a grace period) and recorded 'cancelled'.");
     return [repo, which](Context& context) {
-        const runner::StateLayout layout(context.config().state_dir);
-        const runner::BuildRecord record = select_build(layout, *repo, *which);
-        const runner::CancelOutcome outcome = runner::cancel_build(layout, record.id.repo, record.id.number);
+        const queue::StateLayout layout(context.config().state_dir);
+        const queue::BuildRecord record = select_build(layout, *repo, *which);
+        const queue::CancelOutcome outcome = queue::cancel_build(layout, record.id.repo, record.id.number);
         switch (outcome.result) {
-        case runner::CancelResult::cancelled:
+        case queue::CancelResult::cancelled:
             std::cout << kLinePrefix << "build " << record.id.label() << " cancelled (it had not started)\n";
             start_runner_unless_running(context.config());  // it sends the build's notifications
             return 0;
-        case runner::CancelResult::requested:
+        case queue::CancelResult::requested:
             std::cout << kLinePrefix << "build " << record.id.label() << " is being cancelled (follow: "
                       << follow_command(record.id.repo, record.id.number) << ")\n";
             return 0;
-        case runner::CancelResult::already_final:
+        case queue::CancelResult::already_final:
             break;
         }
         throw UsageError(describe("cancelling build " + record.id.label(),
-                                  "it already ended (" + runner::to_string(outcome.record.status) + ")"));
+                                  "it already ended (" + queue::to_string(outcome.record.status) + ")"));
     };
 }
 

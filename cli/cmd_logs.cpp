@@ -23,17 +23,17 @@ Handler define_logs(CLI::App& command) {
                    "other end; 2 when kiln can no longer record its end (the state dir's disk is full, or its\n"
                    "runner died), said on stderr. The log is a plain file too: 'kiln show REPO N' names it.");
     return [repo, which, follow](Context& context) {
-        const runner::StateLayout layout(context.config().state_dir);
-        const runner::BuildRecord record = select_build(layout, *repo, *which);
+        const queue::StateLayout layout(context.config().state_dir);
+        const queue::BuildRecord record = select_build(layout, *repo, *which);
         if (*follow) {
-            const runner::FollowResult result =
-                runner::follow_build(layout, record.id.repo, record.id.number, std::cout, [] { return true; });
+            const queue::FollowResult result =
+                queue::follow_build(layout, record.id.repo, record.id.number, std::cout, [] { return true; });
             const std::string show = show_command(record.id.repo, record.id.number);
-            if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
+            if (const std::optional<std::string> line = queue::stalled_line(layout, result, show)) {
                 // stderr: stdout stays the build's log, byte for byte.
                 std::cerr << *line << std::endl;
             }
-            return runner::follow_exit_code(result);
+            return queue::follow_exit_code(result);
         }
         const std::filesystem::path log = layout.log_file(record.id.repo, record.id.number);
         std::ifstream in(log, std::ios::binary);

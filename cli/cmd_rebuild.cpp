@@ -26,9 +26,9 @@ Handler define_rebuild(CLI::App& command) {
             throw UsageError(describe("rebuilding " + name, "no repository '" + repo_path.string() +
                                                                 "' (create it with 'kiln init " + name + "')"));
         }
-        const runner::StateLayout layout(config.state_dir);
-        const runner::BuildRecord record =
-            runner::enqueue_build(layout, runner::resolve_rebuild_target(layout, name, repo_path, *what), repo_path);
+        const queue::StateLayout layout(config.state_dir);
+        const queue::BuildRecord record =
+            queue::enqueue_build(layout, runner::resolve_rebuild_target(layout, name, repo_path, *what), repo_path);
         std::cout << kLinePrefix << "build " << record.id.label() << " queued (follow: "
                   << follow_command(name, record.id.number) << ")" << std::endl;
         start_runner_unless_running(config);

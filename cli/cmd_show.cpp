@@ -18,7 +18,7 @@ void print_field(const char* name, const std::string& value) {
 }
 
 std::string time_text(const std::optional<std::int64_t>& time) {
-    return time ? runner::format_iso8601(*time) : std::string();
+    return time ? queue::format_iso8601(*time) : std::string();
 }
 
 }  // namespace
@@ -31,18 +31,18 @@ Handler define_show(CLI::App& command) {
     command.add_option("N", *which, "Build number, or 'last' (default)");
     command.add_flag("--json", *json, "Print build.json's fields as JSON, plus 'log' (the log file's path)");
     return [repo, which, json](Context& context) {
-        const runner::StateLayout layout(context.config().state_dir);
-        const runner::BuildRecord record = runner::displayed_record(layout, select_build(layout, *repo, *which));
+        const queue::StateLayout layout(context.config().state_dir);
+        const queue::BuildRecord record = queue::displayed_record(layout, select_build(layout, *repo, *which));
         const std::string log = layout.log_file(record.id.repo, record.id.number).string();
         if (*json) {
-            nlohmann::json value = runner::to_json(record);
+            nlohmann::json value = queue::to_json(record);
             value["log"] = log;
             print_json(value);
             return 0;
         }
-        const std::optional<std::int64_t> duration = record.duration_seconds(runner::unix_now());
+        const std::optional<std::int64_t> duration = record.duration_seconds(queue::unix_now());
         print_field("build", record.id.label());
-        print_field("status", runner::to_string(record.status));
+        print_field("status", queue::to_string(record.status));
         print_field("reason", record.reason);
         print_field("ref", record.id.ref);
         print_field("branch", record.id.branch());

@@ -9,15 +9,15 @@
 namespace kiln::cli {
 
 void start_runner_unless_running(const config::Config& config) {
-    const runner::StateLayout layout(config.state_dir);
-    if (runner::runner_running(layout)) {
+    const queue::StateLayout layout(config.state_dir);
+    if (queue::runner_running(layout)) {
         return;
     }
     std::optional<std::filesystem::path> config_file;
     if (!config.source.empty()) {
         config_file = std::filesystem::absolute(config.source);
     }
-    runner::start_detached_runner(layout, current_executable(), config_file);
+    queue::start_detached_runner(layout, current_executable(), config_file);
 }
 
 }  // namespace kiln::cli

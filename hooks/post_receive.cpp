@@ -59,7 +59,7 @@ std::optional<std::string> no_makefile_reason(const git_objects::CommitRoot& roo
 
 void plan_branch(const config::Config& config, const fs::path& repo_path, const std::string& repo,
                  const RefUpdate& update, const PushOptions& options, PushPlan& plan) {
-    const runner::BuildIdentity build{repo, 0, update.ref, update.new_sha, runner::kTriggerPush};
+    const queue::BuildIdentity build{repo, 0, update.ref, update.new_sha, queue::kTriggerPush};
     const std::string branch = build.branch();
     if (options.skip) {
         plan.notes.push_back("ci.skip: not building " + repo + " " + branch);
@@ -94,13 +94,13 @@ void plan_branch(const config::Config& config, const fs::path& repo_path, const 
     plan.builds.push_back(build);
 }
 
-std::string final_line(const runner::BuildRecord& record) {
-    const runner::BuildStatus status = record.status;
-    std::string line = kiln_line(record.id.label() + " " + runner::to_string(status));
-    if (const std::optional<std::int64_t> seconds = record.duration_seconds(runner::unix_now())) {
+std::string final_line(const queue::BuildRecord& record) {
+    const queue::BuildStatus status = record.status;
+    std::string line = kiln_line(record.id.label() + " " + queue::to_string(status));
+    if (const std::optional<std::int64_t> seconds = record.duration_seconds(queue::unix_now())) {
         line += " in " + format_duration(std::chrono::seconds(*seconds));
     }
-    if (status == runner::BuildStatus::success) {
+    if (status == queue::BuildStatus::success) {
         if (!record.image.empty()) {
             line += ", image " + record.image;
         }
@@ -118,7 +118,7 @@ std::string final_line(const runner::BuildRecord& record) {
     return line;
 }
 
-std::string follow_hint(const std::string& host, const runner::BuildRecord& record) {
+std::string follow_hint(const std::string& host, const queue::BuildRecord& record) {
     return "ssh " + host + " " + follow_command(record.id.repo, record.id.number);
 }
 
@@ -195,12 +195,12 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
 
     // Resolved only now: a push that builds nothing must not wait for a resolver.
     const std::string host = context.host.empty() ? host_name() : context.host;
-    const runner::StateLayout layout(config.state_dir);
-    std::vector<runner::BuildRecord> queued;
+    const queue::StateLayout layout(config.state_dir);
+    std::vector<queue::BuildRecord> queued;
     const fs::path repo_path = fs::weakly_canonical(context.repo_path);
-    for (const runner::BuildIdentity& build : plan.builds) {
+    for (const queue::BuildIdentity& build : plan.builds) {
         try {
-            queued.push_back(runner::enqueue_build(layout, build, repo_path));
+            queued.push_back(queue::enqueue_build(layout, build, repo_path));
         } catch (const StateError& error) {
             // git holds the push whatever happens here, and a failing
             // post-receive only adds git's own error line: say what to do.
@@ -217,10 +217,10 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     if (queued.empty()) {
         return kExitOk;
     }
-    if (context.start_runner && !runner::runner_running(layout)) {
+    if (context.start_runner && !queue::runner_running(layout)) {
         const std::optional<fs::path> config_file =
             config.source.empty() ? std::nullopt : std::optional<fs::path>(fs::absolute(config.source));
-        runner::start_detached_runner(layout, context.kiln_executable, config_file);
+        queue::start_detached_runner(layout, context.kiln_executable, config_file);
     }
     if (context.options.detach) {
         out << kLinePrefix << "kiln.detach: not waiting for the build" << (queued.size() > 1 ? "s" : "") << std::endl;
@@ -228,22 +228,22 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     }
 
     int exit_code = kExitOk;
-    for (const runner::BuildRecord& build : queued) {
+    for (const queue::BuildRecord& build : queued) {
         // Said once, before a wait that would otherwise print nothing at all.
-        const runner::BuildRecord now = runner::read_record(layout, build.id.repo, build.id.number);
-        if (const std::optional<std::string> wait = runner::why_waiting(layout, now, config.runner.jobs)) {
+        const queue::BuildRecord now = queue::read_record(layout, build.id.repo, build.id.number);
+        if (const std::optional<std::string> wait = queue::why_waiting(layout, now, config.runner.jobs)) {
             out << kLinePrefix << build.id.label() << " " << *wait << std::endl;
         }
-        const runner::FollowResult result =
-            runner::follow_build(layout, build.id.repo, build.id.number, out, keep_going, context.follow);
-        const runner::BuildRecord& last = result.record;
+        const queue::FollowResult result =
+            queue::follow_build(layout, build.id.repo, build.id.number, out, keep_going, context.follow);
+        const queue::BuildRecord& last = result.record;
         const std::string show = "ssh " + host + " " + show_command(last.id.repo, last.id.number);
-        if (const std::optional<std::string> line = runner::stalled_line(layout, result, show)) {
+        if (const std::optional<std::string> line = queue::stalled_line(layout, result, show)) {
             out << *line << std::endl;
             exit_code = kExitFailed;
             continue;
         }
-        if (result.end == runner::FollowEnd::left) {
+        if (result.end == queue::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
             out << kLinePrefix << "stopped following " << last.id.label() << "; it goes on ("
                 << follow_hint(host, last)
@@ -251,7 +251,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
             return exit_code;
         }
         out << final_line(last) << std::endl;
-        if (runner::follow_exit_code(last.status) != kExitOk && exit_code == kExitOk) {
+        if (queue::follow_exit_code(last.status) != kExitOk && exit_code == kExitOk) {
             exit_code = kExitBuildFailed;
         }
     }

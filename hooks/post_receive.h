@@ -19,7 +19,7 @@ namespace kiln::hooks {
 /// for (each a branch update, trigger `push`, not numbered yet) and one line
 /// (without the `[kiln] ` prefix) per update that builds nothing.
 struct PushPlan {
-    std::vector<runner::BuildIdentity> builds;
+    std::vector<queue::BuildIdentity> builds;
     std::vector<std::string> notes;
 };
 
@@ -45,7 +45,7 @@ struct PostReceiveContext {
     std::filesystem::path kiln_executable;     ///< started as `kiln runner` when no runner runs
     std::string host;                          ///< named in `ssh HOST kiln logs ...`; empty: host_name()
     bool start_runner = true;                  ///< unit tests queue without a runner
-    runner::FollowOptions follow;              ///< unit tests wait less for a stalled build
+    queue::FollowOptions follow;              ///< unit tests wait less for a stalled build
 };
 
 /// The post-receive hook: plans the push, queues each build (printing

@@ -2,7 +2,7 @@
 
 #include <string_view>
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 std::string read_string(const nlohmann::json& json, const char* key) {
@@ -43,4 +43,4 @@ BuildIdentity identity_from_json(const nlohmann::json& json) {
     return build;
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -9,7 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// The trigger of a build queued by a push.
 inline constexpr const char* kTriggerPush = "push";
@@ -48,4 +48,4 @@ void add_identity(nlohmann::json& json, const BuildIdentity& build);
 /// is not read, since it follows from `ref`.
 BuildIdentity identity_from_json(const nlohmann::json& json);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

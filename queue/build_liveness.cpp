@@ -3,7 +3,7 @@
 #include "queue/leader_file.h"
 #include "queue/runner_lock.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 bool build_is_live(const StateLayout& layout, const std::string& repo, int number) {
     if (runner_running(layout)) {
@@ -21,4 +21,4 @@ BuildRecord displayed_record(const StateLayout& layout, BuildRecord record) {
     return record;
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

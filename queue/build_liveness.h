@@ -5,7 +5,7 @@
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// True when some process still runs build `repo`#`number`: a live runner
 /// holds runner.lock, or the build's step leader (builds/<repo>/<n>/leader)
@@ -23,4 +23,4 @@ inline constexpr const char* kAbandonedReason = "its runner died while it ran; t
 /// touched. Throws StateError.
 BuildRecord displayed_record(const StateLayout& layout, BuildRecord record);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

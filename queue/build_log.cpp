@@ -12,7 +12,7 @@
 #include "common/text.h"
 #include "common/units.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 BuildLog::BuildLog(const std::filesystem::path& path, std::uint64_t max_bytes)
     : fd_(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)), path_(path), max_bytes_(max_bytes) {
@@ -151,4 +151,4 @@ void BuildLog::write_raw(std::string_view text) {
     }
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

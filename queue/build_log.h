@@ -14,7 +14,7 @@
 #include "common/kiln_lines.h"
 #include "common/posix.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// Appends to one build's log file. Not thread-safe: one build thread owns it.
 class BuildLog {
@@ -80,4 +80,4 @@ private:
     bool line_open_ = false;            ///< the file does not end with a newline
 };
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -10,7 +10,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 constexpr std::array<std::pair<BuildStatus, std::string_view>, 9> kStatusNames{{
@@ -240,4 +240,4 @@ std::optional<std::int64_t> parse_iso8601(std::string_view text) {
     return static_cast<std::int64_t>(::timegm(&utc));
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -11,7 +11,7 @@
 #include "queue/build_identity.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// A build's status as build.json records it. queued and running are the only
 /// non-final ones.
@@ -82,4 +82,4 @@ std::string format_iso8601(std::int64_t unix_seconds);
 /// The inverse of format_iso8601; nothing when malformed.
 std::optional<std::int64_t> parse_iso8601(std::string_view text);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

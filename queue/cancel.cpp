@@ -8,7 +8,7 @@
 #include "queue/record_life.h"
 #include "queue/queue.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, int number) {
     BuildRecord record = read_record(layout, repo, number);
@@ -47,4 +47,4 @@ bool cancel_requested(const StateLayout& layout, const std::string& repo, int nu
     return std::filesystem::exists(layout.cancel_file(repo, number), ec);
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

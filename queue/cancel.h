@@ -5,7 +5,7 @@
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 enum class CancelResult {
     cancelled,      ///< it was queued: its job is gone and it is recorded `cancelled`
@@ -24,4 +24,4 @@ CancelOutcome cancel_build(const StateLayout& layout, const std::string& repo, i
 /// True when `kiln cancel` asked to stop this build (the executor's check).
 bool cancel_requested(const StateLayout& layout, const std::string& repo, int number);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -13,7 +13,7 @@
 #include "queue/queue.h"
 #include "queue/record_life.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 // Numbers come from an exclusive mkdir: of two hooks racing for #42, one
@@ -79,4 +79,4 @@ BuildRecord enqueue_build(const StateLayout& layout, BuildIdentity build, const 
     return record;
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

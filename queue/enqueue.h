@@ -7,7 +7,7 @@
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// Queues a build of `build` (its number is ignored) from the bare repository
 /// `repo_path` durably: allocates the next number of `build.repo` by an
@@ -23,4 +23,4 @@ namespace kiln::runner {
 BuildRecord enqueue_build(const StateLayout& layout, BuildIdentity build, const std::filesystem::path& repo_path,
                           std::optional<int> order = std::nullopt);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -11,7 +11,7 @@
 
 #include "common/atomic_file.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 struct ProcStat {
@@ -105,4 +105,4 @@ void kill_step_group(const LeaderRecord& record) {
     }
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -12,7 +12,7 @@
 
 #include <sys/types.h>
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 struct LeaderRecord {
     pid_t pid = 0;                      ///< the leader
@@ -47,4 +47,4 @@ bool leader_alive(const LeaderRecord& record);
 /// is gone).
 void kill_step_group(const LeaderRecord& record);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -16,7 +16,7 @@
 #include "queue/build_liveness.h"
 #include "queue/queue.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 constexpr int kPollMillis = 500;
@@ -175,4 +175,4 @@ int follow_exit_code(BuildStatus status) {
     return status == BuildStatus::success || status == BuildStatus::skipped ? kExitOk : kExitBuildFailed;
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

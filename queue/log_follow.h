@@ -9,7 +9,7 @@
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// How follow_build ended.
 enum class FollowEnd {
@@ -66,4 +66,4 @@ int follow_exit_code(const FollowResult& result);
 /// The exit code for a final status: 0 for success or skipped, 3 otherwise.
 int follow_exit_code(BuildStatus status);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

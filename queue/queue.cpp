@@ -14,7 +14,7 @@
 #include "queue/build_record.h"
 #include "queue/record_life.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 nlohmann::json job_to_json(const Job& job) {
@@ -190,4 +190,4 @@ void supersede(const StateLayout& layout, const Job& job, int winner) {
     }
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -9,7 +9,7 @@
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// One pending build, as its job file in queue/ (or running/, once claimed)
 /// holds it. build.json stays the record of truth; the job says what to build.
@@ -63,4 +63,4 @@ std::optional<int> newer_push(const StateLayout& layout, const Job& job);
 /// it is final already). Throws StateError.
 void supersede(const StateLayout& layout, const Job& job, int winner);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -11,7 +11,7 @@
 #include "common/error.h"
 #include "queue/build_log.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 std::filesystem::path request_file(const StateLayout& layout, const std::string& repo, int number) {
@@ -130,4 +130,4 @@ void remove_notify_request(const StateLayout& layout, const NotifyRequest& reque
     }
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -14,7 +14,7 @@
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// The reason of a build cancelled while it was queued.
 inline constexpr const char* kCancelledBeforeStart = "cancelled before it started (kiln cancel)";
@@ -68,4 +68,4 @@ std::vector<NotifyRequest> pending_notifications(const StateLayout& layout);
 /// Removes the request of build `repo#number` once it was handled.
 void remove_notify_request(const StateLayout& layout, const NotifyRequest& request);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

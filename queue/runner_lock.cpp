@@ -14,7 +14,7 @@
 #include "common/error.h"
 #include "process/spawn.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 namespace {
 
 // runner_running() holds a shared lock for a few microseconds; a runner that
@@ -91,4 +91,4 @@ void start_detached_runner(const StateLayout& layout, const std::filesystem::pat
     process::spawn_daemon(runner, "starting a runner");
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -6,7 +6,7 @@
 #include "common/posix.h"
 #include "queue/state_layout.h"
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// The runner lock: an flock on <state_dir>/runner.lock, held for the life of
 /// the daemon. The kernel drops it when the runner dies, however it dies.
@@ -35,4 +35,4 @@ bool runner_running(const StateLayout& layout);
 void start_detached_runner(const StateLayout& layout, const std::filesystem::path& kiln_executable,
                            const std::optional<std::filesystem::path>& config_file);
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

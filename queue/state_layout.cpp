@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 std::string StateLayout::job_file_name(const std::string& repo, int number) {
     std::string name = repo;
@@ -10,4 +10,4 @@ std::string StateLayout::job_file_name(const std::string& repo, int number) {
     return name + "@" + std::to_string(number) + ".json";
 }
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

@@ -3,7 +3,7 @@
 #include <filesystem>
 #include <string>
 
-namespace kiln::runner {
+namespace kiln::queue {
 
 /// Where every piece of runner state lives under the state dir (docs/state.md):
 ///
@@ -57,4 +57,4 @@ private:
     std::filesystem::path root_;
 };
 
-}  // namespace kiln::runner
+}  // namespace kiln::queue

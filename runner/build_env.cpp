@@ -40,7 +40,7 @@ std::string image_name(const std::string& repo, const config::RepoConfig& repo_c
 }
 
 Environment build_environment(const config::Config& config, const config::RepoConfig& repo_config,
-                              const BuildIdentity& build, const std::map<std::string, std::string>& secrets,
+                              const queue::BuildIdentity& build, const std::map<std::string, std::string>& secrets,
                               const BuildUser& user) {
     Environment env{{"PATH", config.runner.path}, {"SHELL", user.shell}, {"LANG", "C.UTF-8"}};
     if (!user.name.empty()) {

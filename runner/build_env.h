@@ -42,7 +42,7 @@ std::string image_name(const std::string& repo, const config::RepoConfig& repo_c
 ///     (registry::host_of_url of registry.url) and IMAGE (`REGISTRY/<image name>:<sha>`):
 ///     a build cannot pretend to be another one.
 Environment build_environment(const config::Config& config, const config::RepoConfig& repo_config,
-                              const BuildIdentity& build, const std::map<std::string, std::string>& secrets,
+                              const queue::BuildIdentity& build, const std::map<std::string, std::string>& secrets,
                               const BuildUser& user);
 
 }  // namespace kiln::runner

@@ -48,7 +48,7 @@ bool has_makefile(const fs::path& dir) {
 /// What the build is running with, shared by its steps.
 struct Context {
     const BuildPlan& plan;
-    BuildLog& log;
+    queue::BuildLog& log;
     const std::function<bool()>& cancel_requested;
     Clock::time_point deadline;
     std::chrono::seconds timeout;
@@ -71,11 +71,11 @@ std::optional<BuildOutcome> stopped(const Context& context, const ProcessResult&
     if (result.ending == Ending::timed_out) {
         const std::string reason = "timed out after " + format_duration(context.timeout);
         context.log.kiln(reason + "; the build was stopped");
-        return BuildOutcome{BuildStatus::timeout, std::nullopt, reason};
+        return BuildOutcome{queue::BuildStatus::timeout, std::nullopt, reason};
     }
     if (result.ending == Ending::cancelled) {
         context.log.kiln("cancelled; the build was stopped");
-        return BuildOutcome{BuildStatus::cancelled, std::nullopt, "cancelled"};
+        return BuildOutcome{queue::BuildStatus::cancelled, std::nullopt, "cancelled"};
     }
     return std::nullopt;
 }
@@ -150,10 +150,10 @@ std::optional<BuildOutcome> make(const Context& context, const std::string& targ
     }
     const std::string reason = command + " " + describe_ending(result);
     context.log.kiln(reason);
-    return BuildOutcome{BuildStatus::failed, result.exit_code, reason};
+    return BuildOutcome{queue::BuildStatus::failed, result.exit_code, reason};
 }
 
-BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested) {
+BuildOutcome run_build(const BuildPlan& plan, queue::BuildLog& log, const std::function<bool()>& cancel_requested) {
     const auto start = Clock::now();
     const config::Config& config = *plan.config;
     const std::chrono::seconds timeout = plan.repo_config.timeout.value_or(config.runner.timeout);
@@ -190,7 +190,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
 
     if (!has_makefile(worktree->dir())) {
         log.kiln("no Makefile in " + short_sha + "; nothing to build");
-        return {BuildStatus::skipped, std::nullopt, "no Makefile"};
+        return {queue::BuildStatus::skipped, std::nullopt, "no Makefile"};
     }
 
     const Context context{plan,
@@ -205,7 +205,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
         if (target.empty() || target[0] == '-') {
             const std::string reason = "'" + target + "' is not a make target";
             log.kiln("error: " + reason);
-            return {BuildStatus::failed, std::nullopt, reason};
+            return {queue::BuildStatus::failed, std::nullopt, reason};
         }
         const auto probe = probe_target(context, target);
         if (const auto* outcome = std::get_if<BuildOutcome>(&probe)) {
@@ -225,7 +225,7 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
         for (std::size_t i = 0; i < missing.size(); ++i) {
             reason += (i == 0 ? " '" : ", '") + missing[i] + "'";
         }
-        return {BuildStatus::skipped, std::nullopt, reason};
+        return {queue::BuildStatus::skipped, std::nullopt, reason};
     }
     if (plan.after_make) {
         if (auto outcome = plan.after_make(worktree->dir(), context.deadline)) {
@@ -235,12 +235,12 @@ BuildOutcome run_build(const BuildPlan& plan, BuildLog& log, const std::function
             return *outcome;
         }
     }
-    return {BuildStatus::success, 0, ""};
+    return {queue::BuildStatus::success, 0, ""};
 }
 
 }  // namespace
 
-BuildOutcome execute_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested) {
+BuildOutcome execute_build(const BuildPlan& plan, queue::BuildLog& log, const std::function<bool()>& cancel_requested) {
     if (plan.config == nullptr) {
         throw Error("executing build " + plan.id.label() + ": no config given");
     }
@@ -249,7 +249,7 @@ BuildOutcome execute_build(const BuildPlan& plan, BuildLog& log, const std::func
     } catch (const Error& error) {
         // Writing this line throws again when the log itself is what failed.
         log.kiln(std::string("error: ") + error.what());
-        return {BuildStatus::failed, std::nullopt, error.what()};
+        return {queue::BuildStatus::failed, std::nullopt, error.what()};
     }
 }
 

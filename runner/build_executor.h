@@ -13,13 +13,15 @@
 #include "queue/build_identity.h"
 #include "queue/build_record.h"
 
-namespace kiln::runner {
-
+namespace kiln::queue {
 class BuildLog;
+}
+
+namespace kiln::runner {
 
 /// How a build ended. exit_code is make's, when make ran and exited.
 struct BuildOutcome {
-    BuildStatus status = BuildStatus::failed;
+    queue::BuildStatus status = queue::BuildStatus::failed;
     std::optional<int> exit_code;
     std::string reason;  ///< empty on success
 };
@@ -27,7 +29,7 @@ struct BuildOutcome {
 /// Everything execute_build needs to know about one build.
 struct BuildPlan {
     const config::Config* config = nullptr;  ///< runner.timeout, registry.url, secrets_dir; required
-    BuildIdentity id;                        ///< checks out id.sha exactly
+    queue::BuildIdentity id;                        ///< checks out id.sha exactly
     std::filesystem::path repo_path;         ///< the bare repository
     config::RepoConfig repo_config;          ///< .kiln.yml at `sha` over the config's defaults
     std::filesystem::path worktree_root;     ///< state/work/<repo>
@@ -73,6 +75,6 @@ struct BuildPlan {
 /// the build `failed` with the error as reason and an `[kiln] error:` line; only
 /// a failure to write the log itself throws (StateError). Throws Error when
 /// plan.config is null.
-BuildOutcome execute_build(const BuildPlan& plan, BuildLog& log, const std::function<bool()>& cancel_requested);
+BuildOutcome execute_build(const BuildPlan& plan, queue::BuildLog& log, const std::function<bool()>& cancel_requested);
 
 }  // namespace kiln::runner

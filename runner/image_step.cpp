@@ -36,7 +36,7 @@ std::string elapsed_since(std::chrono::steady_clock::time_point start) {
 // found where the Makefile pushed it.
 std::string land_image(const config::Config& config, const config::ImageConfig& image,
                        const registry::ClientOptions& options, registry::Client& client,
-                       const registry::Reference& target, const std::filesystem::path& worktree, BuildLog& log) {
+                       const registry::Reference& target, const std::filesystem::path& worktree, queue::BuildLog& log) {
     if (image.archive.empty()) {
         const std::optional<std::string> digest = client.manifest_digest(target.name, target.tag);
         if (!digest) {
@@ -66,7 +66,7 @@ std::string land_image(const config::Config& config, const config::ImageConfig& 
 // recorded and tagged like a promised image; what it did not push, or a
 // registry that cannot say, leaves the build a success without an image.
 ImageOutcome record_pushed_image(const registry::ClientOptions& options, const registry::Reference& target,
-                                 BuildLog& log) {
+                                 queue::BuildLog& log) {
     ImageOutcome outcome;
     outcome.ok = true;
     // A build that promised no image must not wait out retries of a registry
@@ -101,7 +101,7 @@ ImageOutcome record_pushed_image(const registry::ClientOptions& options, const r
 }  // namespace
 
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
-                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log,
+                           const queue::BuildIdentity& build, const std::filesystem::path& worktree, queue::BuildLog& log,
                            const StepLimits& limits) {
     ImageOutcome outcome;
     if (repo_config.no_image) {

@@ -13,9 +13,11 @@
 #include "config/config.h"
 #include "runner/build_env.h"
 
-namespace kiln::runner {
-
+namespace kiln::queue {
 class BuildLog;
+}
+
+namespace kiln::runner {
 
 struct ImageOutcome {
     bool ok = false;
@@ -45,7 +47,7 @@ struct StepLimits {
 /// retry and backoff stops at `limits` (reason `...: deadline reached` or
 /// `...: cancelled`).
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
-                           const BuildIdentity& build, const std::filesystem::path& worktree, BuildLog& log,
+                           const queue::BuildIdentity& build, const std::filesystem::path& worktree, queue::BuildLog& log,
                            const StepLimits& limits = {});
 
 }  // namespace kiln::runner

@@ -23,7 +23,7 @@ std::string loggable(const std::string& url) {
     return url.substr(0, url.find('?'));
 }
 
-std::vector<config::NotifyConfig> notify_targets(const config::Config& config, const BuildRecord& record) {
+std::vector<config::NotifyConfig> notify_targets(const config::Config& config, const queue::BuildRecord& record) {
     try {
         return config::load_repo_config(bare_repo_path(config.git_root, record.id.repo), record.id.sha, config.defaults)
             .notify;
@@ -36,9 +36,9 @@ std::vector<config::NotifyConfig> notify_targets(const config::Config& config, c
 }
 
 // Returns true when the request is done with (and removed).
-bool send_one(const config::Config& config, const StateLayout& layout, const NotifyRequest& request,
+bool send_one(const config::Config& config, const queue::StateLayout& layout, const queue::NotifyRequest& request,
               const std::function<bool()>& stop) {
-    std::optional<BuildRecord> record = find_record(layout, request.repo, request.number);
+    std::optional<queue::BuildRecord> record = find_record(layout, request.repo, request.number);
     if (!record) {
         remove_notify_request(layout, request);
         return true;
@@ -48,12 +48,12 @@ bool send_one(const config::Config& config, const StateLayout& layout, const Not
     }
     const std::vector<config::NotifyConfig> targets = notify_targets(config, *record);
     const std::string body = to_json(*record).dump();
-    std::vector<NotifyDelivery> deliveries;
+    std::vector<queue::NotifyDelivery> deliveries;
     for (const config::NotifyConfig& target : targets) {
         if (stop()) {
             return false;  // the request stays for the next runner
         }
-        NotifyDelivery delivery{loggable(target.url), registry::post_json(target.url, body).value_or("")};
+        queue::NotifyDelivery delivery{loggable(target.url), registry::post_json(target.url, body).value_or("")};
         if (delivery.error.empty()) {
             spdlog::info("build={} notify={} status=sent", record->id.label(), delivery.url);
         } else {
@@ -62,8 +62,8 @@ bool send_one(const config::Config& config, const StateLayout& layout, const Not
         deliveries.push_back(std::move(delivery));
     }
     if (!deliveries.empty()) {
-        BuildLog log(layout.log_file(record->id.repo, record->id.number), std::numeric_limits<std::uint64_t>::max());
-        for (const NotifyDelivery& delivery : deliveries) {
+        queue::BuildLog log(layout.log_file(record->id.repo, record->id.number), std::numeric_limits<std::uint64_t>::max());
+        for (const queue::NotifyDelivery& delivery : deliveries) {
             if (!delivery.error.empty()) {
                 log.kiln("notify " + delivery.url + " failed: " + delivery.error);
             }
@@ -77,9 +77,9 @@ bool send_one(const config::Config& config, const StateLayout& layout, const Not
 }  // namespace
 
 int send_pending_notifications(const config::Config& config, const std::function<bool()>& stop) {
-    const StateLayout layout(config.state_dir);
+    const queue::StateLayout layout(config.state_dir);
     int handled = 0;
-    for (const NotifyRequest& request : pending_notifications(layout)) {
+    for (const queue::NotifyRequest& request : pending_notifications(layout)) {
         if (stop()) {
             break;
         }

@@ -164,7 +164,7 @@ public:
         if (!child_.reaped()) {
             child_.kill();
         }
-        if (const std::optional<LeaderRecord> record = read_leader_file(files_.leader())) {
+        if (const std::optional<queue::LeaderRecord> record = queue::read_leader_file(files_.leader())) {
             kill_step_group(*record);
         }
     }

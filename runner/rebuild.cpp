@@ -7,11 +7,11 @@
 namespace kiln::runner {
 namespace {
 
-std::string default_branch(const StateLayout& layout, const std::string& repo) {
+std::string default_branch(const queue::StateLayout& layout, const std::string& repo) {
     const std::vector<int> numbers = build_numbers(layout, repo);
     for (auto it = numbers.rbegin(); it != numbers.rend(); ++it) {
         try {
-            if (std::optional<BuildRecord> record = find_record(layout, repo, *it)) {
+            if (std::optional<queue::BuildRecord> record = find_record(layout, repo, *it)) {
                 if (const std::string branch = record->id.branch(); !branch.empty()) {
                     return branch;
                 }
@@ -45,7 +45,7 @@ std::string branch_at(git_repository* repo, const git_oid& oid) {
 
 }  // namespace
 
-BuildIdentity resolve_rebuild_target(const StateLayout& layout, const std::string& repo,
+queue::BuildIdentity resolve_rebuild_target(const queue::StateLayout& layout, const std::string& repo,
                                      const std::filesystem::path& repo_path, const std::string& what) {
     const std::string name = what.empty() ? default_branch(layout, repo) : what;
     const git::Repository git_repo = git::open_repository(repo_path.string());
@@ -58,7 +58,7 @@ BuildIdentity resolve_rebuild_target(const StateLayout& layout, const std::strin
         git::check(git_reference_peel(&raw_commit, ref.get(), GIT_OBJECT_COMMIT),
                    "resolving branch '" + name + "' in " + repo);
         const git::Object commit(raw_commit);
-        return {repo, 0, branch_ref, git::to_hex(*git_object_id(commit.get())), kTriggerRebuild};
+        return {repo, 0, branch_ref, git::to_hex(*git_object_id(commit.get())), queue::kTriggerRebuild};
     }
 
     git_object* raw_object = nullptr;
@@ -68,7 +68,7 @@ BuildIdentity resolve_rebuild_target(const StateLayout& layout, const std::strin
         if (git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT) == 0) {
             const git::Object commit(raw_commit);
             const git_oid& oid = *git_object_id(commit.get());
-            return {repo, 0, branch_at(git_repo.get(), oid), git::to_hex(oid), kTriggerRebuild};
+            return {repo, 0, branch_at(git_repo.get(), oid), git::to_hex(oid), queue::kTriggerRebuild};
         }
     }
     throw UsageError(describe("resolving '" + name + "' in " + repo, "no branch or commit of that name"));

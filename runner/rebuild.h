@@ -15,7 +15,7 @@ namespace kiln::runner {
 /// newest build of `repo` that had one, else `main`.
 /// Throws UsageError (`resolving 'x' in app: no branch or commit of that name`)
 /// or GitError. Needs a git::Library alive.
-BuildIdentity resolve_rebuild_target(const StateLayout& layout, const std::string& repo,
+queue::BuildIdentity resolve_rebuild_target(const queue::StateLayout& layout, const std::string& repo,
                                      const std::filesystem::path& repo_path, const std::string& what);
 
 }  // namespace kiln::runner

@@ -8,8 +8,8 @@
 namespace kiln::runner {
 
 struct RecoveredBuild {
-    BuildRecord interrupted;  ///< the old build, now recorded `interrupted`
-    BuildRecord requeued;     ///< the new build of the same sha, trigger `retry of #N`
+    queue::BuildRecord interrupted;  ///< the old build, now recorded `interrupted`
+    queue::BuildRecord requeued;     ///< the new build of the same sha, trigger `retry of #N`
 };
 
 /// Call only while holding the runner lock: every claimed job and every
@@ -19,6 +19,6 @@ struct RecoveredBuild {
 /// `cancelled`); a claimed job whose build never started goes back to the
 /// queue, and a `queued` build (older than a minute) whose job file is missing
 /// gets it written again. Returns the interrupted builds. Throws StateError.
-std::vector<RecoveredBuild> recover_builds(const StateLayout& layout);
+std::vector<RecoveredBuild> recover_builds(const queue::StateLayout& layout);
 
 }  // namespace kiln::runner

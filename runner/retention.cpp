@@ -9,7 +9,7 @@
 
 namespace kiln::runner {
 
-std::vector<int> prune_builds(const StateLayout& layout, const std::string& repo, int keep) {
+std::vector<int> prune_builds(const queue::StateLayout& layout, const std::string& repo, int keep) {
     const std::vector<int> numbers = build_numbers(layout, repo);
     std::vector<int> removed;
     if (keep < 1 || numbers.size() <= static_cast<std::size_t>(keep)) {
@@ -18,7 +18,7 @@ std::vector<int> prune_builds(const StateLayout& layout, const std::string& repo
     const std::size_t excess = numbers.size() - static_cast<std::size_t>(keep);
     for (std::size_t i = 0; i < excess; ++i) {
         const int number = numbers[i];
-        std::optional<BuildRecord> record;
+        std::optional<queue::BuildRecord> record;
         try {
             record = find_record(layout, repo, number);
         } catch (const StateError&) {

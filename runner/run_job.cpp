@@ -9,10 +9,10 @@
 
 namespace kiln::runner {
 
-JobResult run_job(const config::Config& config, const Job& job, int slot,
+JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
                   const std::function<bool()>& cancel_requested) {
-    const StateLayout layout(config.state_dir);
-    BuildLog log(layout.log_file(job.id.repo, job.id.number), config.runner.log_max);
+    const queue::StateLayout layout(config.state_dir);
+    queue::BuildLog log(layout.log_file(job.id.repo, job.id.number), config.runner.log_max);
     // A job from an older kiln, or a recovered one, may not name its repository.
     const std::filesystem::path repo_path =
         job.repo_path.empty() ? bare_repo_path(config.git_root, job.id.repo) : job.repo_path;
@@ -23,7 +23,7 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
         repo_config = config::load_repo_config(repo_path, job.id.sha, config.defaults);
     } catch (const ConfigError& error) {
         log.kiln(std::string("error: ") + error.what());
-        result.status = BuildStatus::failed;
+        result.status = queue::BuildStatus::failed;
         result.reason = "invalid " + std::string(config::kRepoConfigFile);
         return result;
     }
@@ -48,7 +48,7 @@ JobResult run_job(const config::Config& config, const Job& job, int slot,
         if (image.ok) {
             return std::nullopt;
         }
-        return BuildOutcome{BuildStatus::failed, std::nullopt, image.reason};
+        return BuildOutcome{queue::BuildStatus::failed, std::nullopt, image.reason};
     };
     const BuildOutcome outcome = execute_build(plan, log, cancel_requested);
     result.status = outcome.status;

@@ -140,8 +140,8 @@ private:
 
     // Returns true when the queue held nothing to run.
     bool start_queued() {
-        const std::vector<Job> jobs = coalesce_queued(layout_, list_queued(layout_));
-        for (const Job& job : jobs) {
+        const std::vector<queue::Job> jobs = coalesce_queued(layout_, list_queued(layout_));
+        for (const queue::Job& job : jobs) {
             if (active_count() >= static_cast<std::size_t>(std::max(1, config_.runner.jobs))) {
                 break;
             }
@@ -158,11 +158,11 @@ private:
         return list_queued(layout_).empty();
     }
 
-    void start(const Job& job) {
+    void start(const queue::Job& job) {
         if (!claim_job(layout_, job)) {
             return;  // cancelled, or another runner was quicker
         }
-        std::optional<BuildRecord> record;
+        std::optional<queue::BuildRecord> record;
         try {
             record = find_record(layout_, job.id.repo, job.id.number);
         } catch (const StateError& error) {
@@ -180,8 +180,8 @@ private:
             return;
         }
         if (cancel_requested(layout_, job.id.repo, job.id.number)) {
-            record->status = BuildStatus::cancelled;
-            record->reason = kCancelledBeforeStart;
+            record->status = queue::BuildStatus::cancelled;
+            record->reason = queue::kCancelledBeforeStart;
             finish_record(layout_, *record);
             release_job(layout_, job);
             spdlog::info("build={} status=cancelled", record->id.label());
@@ -218,7 +218,7 @@ private:
     }
 
     // One build, on its own thread; nothing it throws may escape.
-    void build(const Job& job, int slot) {
+    void build(const queue::Job& job, int slot) {
         const std::function<bool()> cancel = [this, &job] {
             return cancel_all_.load() || cancel_requested(layout_, job.id.repo, job.id.number);
         };
@@ -226,19 +226,19 @@ private:
         try {
             result = job_runner_(config_, job, slot, cancel);
         } catch (const std::exception& error) {
-            result.status = BuildStatus::failed;
+            result.status = queue::BuildStatus::failed;
             result.reason = error.what();
             try {
-                BuildLog(layout_.log_file(job.id.repo, job.id.number), config_.runner.log_max)
+                queue::BuildLog(layout_.log_file(job.id.repo, job.id.number), config_.runner.log_max)
                     .kiln(std::string("error: ") + error.what());
             } catch (const Error& log_error) {
                 spdlog::error("build={}#{} problem=\"{}\"", job.id.repo, job.id.number, log_error.what());
             }
         }
-        if (result.status == BuildStatus::cancelled) {
-            result.reason = cancel_all_.load()       ? kRunnerStopped
+        if (result.status == queue::BuildStatus::cancelled) {
+            result.reason = cancel_all_.load()       ? queue::kRunnerStopped
                             : !result.reason.empty() ? result.reason
-                                                     : kCancelledByUser;
+                                                     : queue::kCancelledByUser;
         }
         record_result(job, result);
         {
@@ -252,7 +252,7 @@ private:
     // full disk): the build holds its branch until then, so the next push to
     // it cannot start before this one is final. Gives up only when the runner
     // stops; the next runner's recovery then records it interrupted.
-    void record_result(const Job& job, const JobResult& result) {
+    void record_result(const queue::Job& job, const JobResult& result) {
         for (int attempt = 1;; ++attempt) {
             try {
                 finish(job, result);
@@ -273,17 +273,17 @@ private:
         }
     }
 
-    void finish(const Job& job, const JobResult& result) {
-        BuildRecord record = read_record(layout_, job.id.repo, job.id.number);
+    void finish(const queue::Job& job, const JobResult& result) {
+        queue::BuildRecord record = read_record(layout_, job.id.repo, job.id.number);
         record.status = result.status;
         record.exit_code = result.exit_code;
-        record.reason = result.status == BuildStatus::success ? std::string() : result.reason;
+        record.reason = result.status == queue::BuildStatus::success ? std::string() : result.reason;
         if (!result.targets.empty()) {
             record.targets = result.targets;
         }
         record.image = result.image;
         record.digest = result.digest;
-        record.finished_at = unix_now();
+        record.finished_at = queue::unix_now();
         if (!finish_record(layout_, record)) {
             spdlog::warn("build={} problem=\"its record was final already; kept as it was\"", record.id.label());
         }
@@ -363,7 +363,7 @@ private:
     }
 
     const config::Config& config_;
-    StateLayout layout_;
+    queue::StateLayout layout_;
     RunnerOptions options_;
     const JobRunner& job_runner_;
     UniqueFd wake_read_;
@@ -380,8 +380,8 @@ private:
 }  // namespace
 
 int run_runner(const config::Config& config, const RunnerOptions& options, const JobRunner& job_runner) {
-    const StateLayout layout(config.state_dir);
-    const std::optional<RunnerLock> lock = RunnerLock::try_acquire(layout);
+    const queue::StateLayout layout(config.state_dir);
+    const std::optional<queue::RunnerLock> lock = queue::RunnerLock::try_acquire(layout);
     if (!lock) {
         spdlog::debug("event=not_started why=\"another runner holds {}\"", layout.runner_lock().string());
         return kExitOk;

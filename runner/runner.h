@@ -22,7 +22,7 @@ struct RunnerOptions {
 
 /// What running one claimed job produced; the daemon writes it into build.json.
 struct JobResult {
-    BuildStatus status = BuildStatus::failed;
+    queue::BuildStatus status = queue::BuildStatus::failed;
     std::optional<int> exit_code;
     std::string reason;
     std::vector<std::string> targets;
@@ -33,11 +33,11 @@ struct JobResult {
 /// Runs one claimed job whose record says `running`: `slot` is free for this
 /// repo, cancel_requested() turns true on `kiln cancel` or when the runner
 /// stops. The default (run_job) builds with execute_build; tests pass another.
-using JobRunner = std::function<JobResult(const config::Config& config, const Job& job, int slot,
+using JobRunner = std::function<JobResult(const config::Config& config, const queue::Job& job, int slot,
                                           const std::function<bool()>& cancel_requested)>;
 
 /// Builds `job` for real: reads `.kiln.yml` at its sha, then execute_build.
-JobResult run_job(const config::Config& config, const Job& job, int slot,
+JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
                   const std::function<bool()>& cancel_requested);
 
 /// `kiln runner`: takes the runner lock (exits 0 at once, with a debug line,

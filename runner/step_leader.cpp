@@ -129,12 +129,12 @@ pid_t start_main(const StepLeaderOptions& options) {
     process::HeldChild main =
         process::spawn_held(command, "kiln: error: starting the build step: ", "starting the build step");
     // Dropped by an exception, the held main process is killed and reaped.
-    const std::optional<unsigned long long> start_time = process_start_time(::getpid());
-    const std::optional<unsigned long long> main_start_time = process_start_time(main.pid());
+    const std::optional<unsigned long long> start_time = queue::process_start_time(::getpid());
+    const std::optional<unsigned long long> main_start_time = queue::process_start_time(main.pid());
     if (!start_time || !main_start_time) {
         throw ProcessError("recording the build step's leader: cannot read /proc/<pid>/stat");
     }
-    write_leader_file(options.leader_file, {::getpid(), *start_time, main.pid(), *main_start_time});
+    queue::write_leader_file(options.leader_file, {::getpid(), *start_time, main.pid(), *main_start_time});
     // From here on Step reaps it, with every other child of the leader.
     return main.release().release();
 }
@@ -162,7 +162,7 @@ void write_step_status(const std::filesystem::path& path, const StepStatus& stat
 }
 
 std::optional<StepStatus> read_step_status(const std::filesystem::path& path) {
-    const std::optional<nlohmann::json> parsed = read_json_file(path);
+    const std::optional<nlohmann::json> parsed = queue::read_json_file(path);
     if (!parsed) {
         return std::nullopt;
     }

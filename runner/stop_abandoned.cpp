@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 constexpr std::chrono::seconds kLeaderStopWait{30};
 
 /// Stops what `record` names; returns whether its leader was alive.
-bool stop_leader(const LeaderRecord& record) {
+bool stop_leader(const queue::LeaderRecord& record) {
     const bool alive = leader_alive(record);
     if (alive) {
         ::kill(record.pid, SIGTERM);
@@ -41,7 +41,7 @@ bool stop_leader(const LeaderRecord& record) {
 
 }  // namespace
 
-std::vector<AbandonedBuild> stop_abandoned_builds(const StateLayout& layout) {
+std::vector<AbandonedBuild> stop_abandoned_builds(const queue::StateLayout& layout) {
     std::vector<AbandonedBuild> stopped;
     std::error_code error;
     fs::recursive_directory_iterator it(layout.builds_root(), fs::directory_options::skip_permission_denied, error);
@@ -65,7 +65,7 @@ std::vector<AbandonedBuild> stop_abandoned_builds(const StateLayout& layout) {
         AbandonedBuild build;
         build.repo = build_dir.parent_path().lexically_relative(layout.builds_root()).generic_string();
         build.number = std::atoi(build_dir.filename().c_str());
-        if (const std::optional<LeaderRecord> record = read_leader_file(file)) {
+        if (const std::optional<queue::LeaderRecord> record = queue::read_leader_file(file)) {
             build.leader_was_alive = stop_leader(*record);
             spdlog::info("build={}#{} event=abandoned_step_stopped leader={} leader_alive={}", build.repo,
                          build.number, record->pid, build.leader_was_alive);

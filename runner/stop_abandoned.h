@@ -20,6 +20,6 @@ struct AbandonedBuild {
 /// stop its step, and is waited for, then SIGKILLed after a grace; the
 /// step's process group gets SIGKILL in case the leader itself was killed.
 /// Then the file is removed. Returns the builds found. Throws StateError.
-std::vector<AbandonedBuild> stop_abandoned_builds(const StateLayout& layout);
+std::vector<AbandonedBuild> stop_abandoned_builds(const queue::StateLayout& layout);
 
 }  // namespace kiln::runner

@@ -160,10 +160,10 @@ TEST_CASE("a detached push queues durably and says how to follow", "[hooks][git]
           "[kiln] build repo#1 queued (follow: ssh buildbox kiln logs repo 1 -f)\n"
           "[kiln] kiln.detach: not waiting for the build\n");
 
-    const kiln::runner::StateLayout layout(config.state_dir);
-    const kiln::runner::BuildRecord record = kiln::runner::read_record(layout, "repo", 1);
-    CHECK(record.status == kiln::runner::BuildStatus::queued);
+    const kiln::queue::StateLayout layout(config.state_dir);
+    const kiln::queue::BuildRecord record = kiln::queue::read_record(layout, "repo", 1);
+    CHECK(record.status == kiln::queue::BuildStatus::queued);
     CHECK(record.id.sha == sha);
     CHECK(record.id.ref == "refs/heads/main");
-    CHECK(std::filesystem::exists(layout.queue_dir() / kiln::runner::StateLayout::job_file_name("repo", 1)));
+    CHECK(std::filesystem::exists(layout.queue_dir() / kiln::queue::StateLayout::job_file_name("repo", 1)));
 }

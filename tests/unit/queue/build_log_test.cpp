@@ -5,7 +5,7 @@
 #include "tests/support/temp_dir.h"
 
 using kiln::read_file;
-using kiln::runner::BuildLog;
+using kiln::queue::BuildLog;
 
 TEST_CASE("BuildLog appends to the existing log: output as is, its own lines prefixed", "[build_log]") {
     const kiln::test::TempDir dir;

@@ -5,27 +5,27 @@
 #include "queue/build_record.h"
 #include "tests/unit/runner/runner_fixture.h"
 
-using kiln::runner::BuildRecord;
-using kiln::runner::BuildStatus;
+using kiln::queue::BuildRecord;
+using kiln::queue::BuildStatus;
 
 TEST_CASE("every status round-trips through its name", "[build_record]") {
     for (BuildStatus status : {BuildStatus::queued, BuildStatus::running, BuildStatus::success, BuildStatus::failed,
                                BuildStatus::timeout, BuildStatus::cancelled, BuildStatus::skipped,
                                BuildStatus::superseded, BuildStatus::interrupted}) {
-        CHECK(kiln::runner::parse_status(kiln::runner::to_string(status)) == status);
+        CHECK(kiln::queue::parse_status(kiln::queue::to_string(status)) == status);
     }
-    CHECK_FALSE(kiln::runner::parse_status("done"));
-    CHECK_FALSE(kiln::runner::is_final(BuildStatus::queued));
-    CHECK_FALSE(kiln::runner::is_final(BuildStatus::running));
-    CHECK(kiln::runner::is_final(BuildStatus::superseded));
+    CHECK_FALSE(kiln::queue::parse_status("done"));
+    CHECK_FALSE(kiln::queue::is_final(BuildStatus::queued));
+    CHECK_FALSE(kiln::queue::is_final(BuildStatus::running));
+    CHECK(kiln::queue::is_final(BuildStatus::superseded));
 }
 
 TEST_CASE("ISO 8601 times are UTC and round-trip", "[build_record]") {
-    CHECK(kiln::runner::format_iso8601(0) == "1970-01-01T00:00:00Z");
-    CHECK(kiln::runner::format_iso8601(1714564800) == "2024-05-01T12:00:00Z");
-    CHECK(kiln::runner::parse_iso8601("2024-05-01T12:00:00Z") == 1714564800);
-    CHECK_FALSE(kiln::runner::parse_iso8601("2024-05-01 12:00:00"));
-    CHECK_FALSE(kiln::runner::parse_iso8601("2024-05-01T12:00:00Zjunk"));
+    CHECK(kiln::queue::format_iso8601(0) == "1970-01-01T00:00:00Z");
+    CHECK(kiln::queue::format_iso8601(1714564800) == "2024-05-01T12:00:00Z");
+    CHECK(kiln::queue::parse_iso8601("2024-05-01T12:00:00Z") == 1714564800);
+    CHECK_FALSE(kiln::queue::parse_iso8601("2024-05-01 12:00:00"));
+    CHECK_FALSE(kiln::queue::parse_iso8601("2024-05-01T12:00:00Zjunk"));
 }
 
 TEST_CASE("a record is written as documented and read back whole", "[build_record]") {
@@ -37,7 +37,7 @@ TEST_CASE("a record is written as documented and read back whole", "[build_recor
     record.exit_code = 2;
     record.targets = {"build", "test"};
     record.reason = "make test exited with 2";
-    kiln::runner::write_record(state.layout, record);
+    kiln::queue::write_record(state.layout, record);
 
     const nlohmann::json json =
         nlohmann::json::parse(kiln::read_file(state.layout.record_file("team/app", record.id.number)));
@@ -54,7 +54,7 @@ TEST_CASE("a record is written as documented and read back whole", "[build_recor
     CHECK(json["image"] == "");
     CHECK(json["digest"] == "");
 
-    const BuildRecord back = kiln::runner::read_record(state.layout, "team/app", 1);
+    const BuildRecord back = kiln::queue::read_record(state.layout, "team/app", 1);
     CHECK(back.status == BuildStatus::failed);
     CHECK(back.started_at == record.started_at);
     CHECK(back.finished_at == record.finished_at);
@@ -67,19 +67,19 @@ TEST_CASE("a record is written as documented and read back whole", "[build_recor
 
 TEST_CASE("reading a build that does not exist says so", "[build_record]") {
     const kiln::test::StateFixture state;
-    REQUIRE_THROWS_AS(kiln::runner::read_record(state.layout, "app", 42), kiln::StateError);
-    REQUIRE_THROWS_WITH(kiln::runner::read_record(state.layout, "app", 42), "reading build app#42: no such build");
-    CHECK_FALSE(kiln::runner::find_record(state.layout, "app", 42));
+    REQUIRE_THROWS_AS(kiln::queue::read_record(state.layout, "app", 42), kiln::StateError);
+    REQUIRE_THROWS_WITH(kiln::queue::read_record(state.layout, "app", 42), "reading build app#42: no such build");
+    CHECK_FALSE(kiln::queue::find_record(state.layout, "app", 42));
 }
 
 TEST_CASE("a corrupt build.json is reported with its path", "[build_record]") {
     const kiln::test::StateFixture state;
     state.dir.write("state/builds/app/3/build.json", "{\"repo\": \"app\", \"number\": 3, \"status\": \"done\"}");
     const std::string file = state.layout.record_file("app", 3).string();
-    REQUIRE_THROWS_WITH(kiln::runner::read_record(state.layout, "app", 3),
+    REQUIRE_THROWS_WITH(kiln::queue::read_record(state.layout, "app", 3),
                         "reading '" + file + "': unknown status 'done'");
     state.dir.write("state/builds/app/3/build.json", "{not json");
-    REQUIRE_THROWS_WITH(kiln::runner::read_record(state.layout, "app", 3), "reading '" + file + "': not valid JSON");
+    REQUIRE_THROWS_WITH(kiln::queue::read_record(state.layout, "app", 3), "reading '" + file + "': not valid JSON");
 }
 
 TEST_CASE("repos with builds are found one and two levels deep", "[build_record]") {
@@ -87,6 +87,6 @@ TEST_CASE("repos with builds are found one and two levels deep", "[build_record]
     state.queue("app");
     state.queue("team/web");
     state.queue("team/web");
-    CHECK(kiln::runner::build_repos(state.layout) == std::vector<std::string>{"app", "team/web"});
-    CHECK(kiln::runner::build_numbers(state.layout, "team/web") == std::vector<int>{1, 2});
+    CHECK(kiln::queue::build_repos(state.layout) == std::vector<std::string>{"app", "team/web"});
+    CHECK(kiln::queue::build_numbers(state.layout, "team/web") == std::vector<int>{1, 2});
 }

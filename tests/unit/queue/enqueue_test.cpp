@@ -12,20 +12,20 @@
 #include "tests/support/small_tmpfs.h"
 #include "tests/unit/runner/runner_fixture.h"
 
-using kiln::runner::BuildStatus;
+using kiln::queue::BuildStatus;
 
 TEST_CASE("enqueue writes the record, an empty log and the job before it returns", "[enqueue]") {
     const kiln::test::StateFixture state;
-    const kiln::runner::BuildRecord record = state.queue("app", "release/1.2");
+    const kiln::queue::BuildRecord record = state.queue("app", "release/1.2");
     CHECK(record.id.number == 1);
     CHECK(record.status == BuildStatus::queued);
     CHECK(record.id.branch() == "release/1.2");
     CHECK(record.queued_at.has_value());
     CHECK(std::filesystem::is_regular_file(state.layout.log_file("app", 1)));
     CHECK(std::filesystem::file_size(state.layout.log_file("app", 1)) == 0);
-    CHECK(kiln::runner::read_record(state.layout, "app", 1).status == BuildStatus::queued);
+    CHECK(kiln::queue::read_record(state.layout, "app", 1).status == BuildStatus::queued);
 
-    const std::vector<kiln::runner::Job> jobs = kiln::runner::list_queued(state.layout);
+    const std::vector<kiln::queue::Job> jobs = kiln::queue::list_queued(state.layout);
     REQUIRE(jobs.size() == 1);
     CHECK(jobs[0].file_name() == "app@1.json");
     CHECK(jobs[0].repo_path == state.dir / "app.git");
@@ -41,7 +41,7 @@ TEST_CASE("numbers count per repo and continue after the newest build", "[enqueu
     CHECK(state.queue("team/app").id.number == 1);
     std::filesystem::create_directories(state.layout.build_dir("app", 41));
     CHECK(state.queue("app").id.number == 42);
-    CHECK(kiln::runner::list_queued(state.layout).size() == 4);
+    CHECK(kiln::queue::list_queued(state.layout).size() == 4);
 }
 
 TEST_CASE("processes enqueueing at once never share a number", "[enqueue][slow]") {
@@ -71,12 +71,12 @@ TEST_CASE("processes enqueueing at once never share a number", "[enqueue][slow]"
         CHECK(WIFEXITED(status));
         CHECK(WEXITSTATUS(status) == 0);
     }
-    const std::vector<int> numbers = kiln::runner::build_numbers(state.layout, "app");
+    const std::vector<int> numbers = kiln::queue::build_numbers(state.layout, "app");
     CHECK(numbers.size() == kProcesses * kEach);
     CHECK(numbers.front() == 1);
     CHECK(numbers.back() == kProcesses * kEach);
     std::set<int> in_queue;
-    for (const kiln::runner::Job& job : kiln::runner::list_queued(state.layout)) {
+    for (const kiln::queue::Job& job : kiln::queue::list_queued(state.layout)) {
         in_queue.insert(job.id.number);
     }
     CHECK(in_queue.size() == kProcesses * kEach);
@@ -103,7 +103,7 @@ TEST_CASE("a job that cannot be written burns no number", "[enqueue]") {
     std::filesystem::rename(state.layout.queue_dir(), state.dir / "queue.away");
     state.dir.write("state/queue", "a file where the queue folder belongs");
     REQUIRE_THROWS_AS(state.queue("app"), kiln::StateError);
-    CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{1});
+    CHECK(kiln::queue::build_numbers(state.layout, "app") == std::vector<int>{1});
     CHECK(temp_files(state.layout.root()).empty());
 
     std::filesystem::remove(state.layout.queue_dir());
@@ -122,18 +122,18 @@ TEST_CASE("a push on a full disk says so, burns no number and leaves no temp fil
     disk.fill();
     REQUIRE_THROWS_WITH(state.queue("app"), "writing '" + state.layout.record_file("app", 2).string() +
                                                 "': No space left on device");
-    CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{1});
-    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
+    CHECK(kiln::queue::build_numbers(state.layout, "app") == std::vector<int>{1});
+    CHECK(kiln::queue::list_queued(state.layout).size() == 1);
     CHECK(temp_files(state.layout.root()).empty());
 
     disk.free_space();
     CHECK(state.queue("app").id.number == 2);
-    CHECK(kiln::runner::read_record(state.layout, "app", 2).status == BuildStatus::queued);
+    CHECK(kiln::queue::read_record(state.layout, "app", 2).status == BuildStatus::queued);
 }
 
 TEST_CASE("branch_of_ref takes only branches", "[enqueue]") {
-    CHECK(kiln::runner::branch_of_ref("refs/heads/main") == "main");
-    CHECK(kiln::runner::branch_of_ref("refs/heads/release/1.2") == "release/1.2");
-    CHECK(kiln::runner::branch_of_ref("refs/tags/v1") == "");
-    CHECK(kiln::runner::branch_of_ref("") == "");
+    CHECK(kiln::queue::branch_of_ref("refs/heads/main") == "main");
+    CHECK(kiln::queue::branch_of_ref("refs/heads/release/1.2") == "release/1.2");
+    CHECK(kiln::queue::branch_of_ref("refs/tags/v1") == "");
+    CHECK(kiln::queue::branch_of_ref("") == "");
 }

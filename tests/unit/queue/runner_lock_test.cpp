@@ -19,17 +19,17 @@ using namespace std::chrono_literals;
 
 TEST_CASE("one runner lock at a time, and runner_running sees it", "[runner_lock]") {
     const kiln::test::StateFixture state;
-    CHECK_FALSE(kiln::runner::runner_running(state.layout));
+    CHECK_FALSE(kiln::queue::runner_running(state.layout));
     CHECK_FALSE(std::filesystem::exists(state.layout.runner_lock()));
     {
-        std::optional<kiln::runner::RunnerLock> lock = kiln::runner::RunnerLock::try_acquire(state.layout);
+        std::optional<kiln::queue::RunnerLock> lock = kiln::queue::RunnerLock::try_acquire(state.layout);
         REQUIRE(lock);
-        CHECK(kiln::runner::runner_running(state.layout));
-        CHECK_FALSE(kiln::runner::RunnerLock::try_acquire(state.layout));
+        CHECK(kiln::queue::runner_running(state.layout));
+        CHECK_FALSE(kiln::queue::RunnerLock::try_acquire(state.layout));
         CHECK(kiln::read_file(state.layout.runner_lock()) == std::to_string(::getpid()) + "\n");
     }
-    CHECK_FALSE(kiln::runner::runner_running(state.layout));
-    CHECK(kiln::runner::RunnerLock::try_acquire(state.layout));
+    CHECK_FALSE(kiln::queue::runner_running(state.layout));
+    CHECK(kiln::queue::RunnerLock::try_acquire(state.layout));
 }
 
 TEST_CASE("a detached runner holds none of the caller's descriptors", "[runner_lock][slow]") {
@@ -51,7 +51,7 @@ TEST_CASE("a detached runner holds none of the caller's descriptors", "[runner_l
     int pipe_fds[2];
     REQUIRE(::pipe(pipe_fds) == 0);
     ::setenv("GIT_DIR", "/somewhere/app.git", 1);
-    kiln::runner::start_detached_runner(state.layout, fake, std::filesystem::path("relative.yaml"));
+    kiln::queue::start_detached_runner(state.layout, fake, std::filesystem::path("relative.yaml"));
     ::unsetenv("GIT_DIR");
     ::close(pipe_fds[1]);
     // EOF at once: the runner did not keep the write end open.

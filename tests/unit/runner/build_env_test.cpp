@@ -10,8 +10,8 @@ using kiln::runner::Environment;
 
 namespace {
 
-kiln::runner::BuildIdentity identity() {
-    return {"Team/App", 42, "refs/heads/main", std::string(40, 'a'), kiln::runner::kTriggerPush};
+kiln::queue::BuildIdentity identity() {
+    return {"Team/App", 42, "refs/heads/main", std::string(40, 'a'), kiln::queue::kTriggerPush};
 }
 
 }  // namespace
@@ -19,7 +19,7 @@ kiln::runner::BuildIdentity identity() {
 TEST_CASE("build_environment is the documented base plus kiln's variables, nothing else", "[build_env]") {
     kiln::config::Config config;
     config.registry.url = "http://127.0.0.1:5000";
-    const Environment env = build_environment(config, {}, identity(), {}, {"kiln", "/home/kiln", "/bin/bash"});
+    const Environment env = kiln::runner::build_environment(config, {}, identity(), {}, {"kiln", "/home/kiln", "/bin/bash"});
     CHECK(env == Environment{{"PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"},
                              {"HOME", "/home/kiln"},
                              {"USER", "kiln"},
@@ -40,7 +40,7 @@ TEST_CASE("build_environment takes PATH from runner.path, never from the runner"
     config.runner.path = "/opt/tools/bin:/usr/bin:/bin";
     const std::string saved = ::getenv("PATH");
     ::setenv("PATH", "/usr/lib/git-core:/weird", 1);
-    const Environment env = build_environment(config, {}, identity(), {}, {"kiln", "/home/kiln", "/bin/sh"});
+    const Environment env = kiln::runner::build_environment(config, {}, identity(), {}, {"kiln", "/home/kiln", "/bin/sh"});
     ::setenv("PATH", saved.c_str(), 1);
     CHECK(env.at("PATH") == "/opt/tools/bin:/usr/bin:/bin");
 }
@@ -71,7 +71,7 @@ TEST_CASE("build_environment layers: repo env, then secrets, then kiln's own var
     repo.image = kiln::config::ImageConfig{};
     repo.image->name = "apps/web";
     const Environment env =
-        build_environment(config, repo, identity(), {{"TOKEN", "from-secrets"}}, {"kiln", "/home/kiln", "/bin/sh"});
+        kiln::runner::build_environment(config, repo, identity(), {{"TOKEN", "from-secrets"}}, {"kiln", "/home/kiln", "/bin/sh"});
     CHECK(env.at("GOFLAGS") == "-mod=vendor");
     CHECK(env.at("TOKEN") == "from-secrets");
     CHECK(env.at("KILN_SHA") == std::string(40, 'a'));

@@ -17,9 +17,9 @@
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using kiln::read_file;
-using kiln::runner::BuildLog;
+using kiln::queue::BuildLog;
 using kiln::runner::BuildOutcome;
-using kiln::runner::BuildStatus;
+using kiln::queue::BuildStatus;
 
 namespace {
 
@@ -39,7 +39,7 @@ struct Fixture {
     kiln::runner::BuildPlan plan(const std::string& sha, int number = 1) const {
         kiln::runner::BuildPlan plan;
         plan.config = &config;
-        plan.id = {"app", number, "refs/heads/main", sha, kiln::runner::kTriggerPush};
+        plan.id = {"app", number, "refs/heads/main", sha, kiln::queue::kTriggerPush};
         plan.repo_path = repo.path();
         plan.repo_config = config.defaults;
         plan.worktree_root = state / "work" / "app";
@@ -52,7 +52,7 @@ struct Fixture {
 
     BuildOutcome run(const kiln::runner::BuildPlan& plan, std::uint64_t log_max = 1'000'000,
                      const std::function<bool()>& cancel = [] { return false; }) const {
-        BuildLog log(log_path(plan.id.number), log_max);
+        kiln::queue::BuildLog log(log_path(plan.id.number), log_max);
         return kiln::runner::execute_build(plan, log, cancel);
     }
 
@@ -89,7 +89,7 @@ TEST_CASE("execute_build runs make build in the worktree with the build's variab
         fixture.repo.commit("main", {{"Makefile", "build:\n\t@echo building $$KILN_REPO#$$KILN_BUILD $$KILN_BRANCH $$KILN_SHA\n"
                                                   "\t@echo image $$IMAGE\n"}});
     const BuildOutcome outcome = fixture.run(fixture.plan(sha, 7));
-    CHECK(outcome.status == BuildStatus::success);
+    CHECK(outcome.status == kiln::queue::BuildStatus::success);
     CHECK(outcome.exit_code == 0);
     CHECK(outcome.reason.empty());
     CHECK(without_times(fixture.log(7)) == "[kiln] $ make build\n"
@@ -110,7 +110,7 @@ TEST_CASE("IMAGE and REGISTRY win over the Makefile's own assignments, in the pr
                               "build:\n\t@echo make: $(IMAGE) $(REGISTRY)\n\t@echo env: $$IMAGE $$REGISTRY\n"
                               "endif\n"}});
     const BuildOutcome outcome = fixture.run(fixture.plan(sha));
-    CHECK(outcome.status == BuildStatus::success);
+    CHECK(outcome.status == kiln::queue::BuildStatus::success);
     CHECK(without_times(fixture.log()) == "[kiln] $ make build\n"
                                           "make: 127.0.0.1:5000/app:" + sha + " 127.0.0.1:5000\n"
                                           "env: 127.0.0.1:5000/app:" + sha + " 127.0.0.1:5000\n");
@@ -123,7 +123,7 @@ TEST_CASE("a failing target fails the build with make's exit code and stops the 
     auto plan = fixture.plan(sha);
     plan.repo_config.targets = {"test", "build", "push"};
     const BuildOutcome outcome = fixture.run(plan);
-    CHECK(outcome.status == BuildStatus::failed);
+    CHECK(outcome.status == kiln::queue::BuildStatus::failed);
     CHECK(outcome.exit_code == 2);
     CHECK(outcome.reason == "make build exited 2");
     CHECK(without_times(fixture.log()) == "[kiln] $ make test\n"
@@ -139,14 +139,14 @@ TEST_CASE("no Makefile or no such target: skipped, saying which", "[executor][gi
     SECTION("no Makefile") {
         const std::string sha = fixture.repo.commit("main", {{"README", "hi"}});
         const BuildOutcome outcome = fixture.run(fixture.plan(sha));
-        CHECK(outcome.status == BuildStatus::skipped);
+        CHECK(outcome.status == kiln::queue::BuildStatus::skipped);
         CHECK(outcome.reason == "no Makefile");
         CHECK(without_times(fixture.log()) == "[kiln] no Makefile in " + sha.substr(0, 7) + "; nothing to build\n");
     }
     SECTION("no target") {
         const std::string sha = fixture.repo.commit("main", {{"GNUmakefile", "test:\n\t@echo testing\n"}});
         const BuildOutcome outcome = fixture.run(fixture.plan(sha));
-        CHECK(outcome.status == BuildStatus::skipped);
+        CHECK(outcome.status == kiln::queue::BuildStatus::skipped);
         CHECK(outcome.reason == "Makefile has no target 'build'");
         CHECK(without_times(fixture.log()) == "[kiln] Makefile has no target 'build'; nothing to build\n");
     }
@@ -155,14 +155,14 @@ TEST_CASE("no Makefile or no such target: skipped, saying which", "[executor][gi
         auto plan = fixture.plan(sha);
         plan.repo_config.targets = {"build", "push"};
         const BuildOutcome outcome = fixture.run(plan);
-        CHECK(outcome.status == BuildStatus::success);
+        CHECK(outcome.status == kiln::queue::BuildStatus::success);
         CHECK(without_times(fixture.log()) == "[kiln] $ make build\nbuilding\n"
                                               "[kiln] Makefile has no target 'push'; nothing to build\n");
     }
     SECTION("a target whose prerequisite is missing is not skipped") {
         const std::string sha = fixture.repo.commit("main", {{"Makefile", "build: missing.c\n\t@echo never\n"}});
         const BuildOutcome outcome = fixture.run(fixture.plan(sha));
-        CHECK(outcome.status == BuildStatus::failed);
+        CHECK(outcome.status == kiln::queue::BuildStatus::failed);
         CHECK(outcome.reason == "make build exited 2");
     }
 }
@@ -172,7 +172,7 @@ TEST_CASE("asking whether a target exists runs none of its recipe", "[executor][
     const std::string sha = fixture.repo.commit("main", {{"Makefile", "build:\n\t@echo ran >> $(COUNT)\n"}});
     auto plan = fixture.plan(sha);
     plan.repo_config.env["COUNT"] = (fixture.state / "count").string();
-    CHECK(fixture.run(plan).status == BuildStatus::success);
+    CHECK(fixture.run(plan).status == kiln::queue::BuildStatus::success);
     CHECK(read_file(fixture.state / "count") == "ran\n");
 }
 
@@ -184,7 +184,7 @@ TEST_CASE("a build past its timeout is stopped and none of its processes survive
     plan.repo_config.timeout = 1s;
     plan.repo_config.env["PIDS"] = (fixture.state / "pids").string();
     const BuildOutcome outcome = fixture.run(plan);
-    CHECK(outcome.status == BuildStatus::timeout);
+    CHECK(outcome.status == kiln::queue::BuildStatus::timeout);
     CHECK(outcome.reason == "timed out after 1s");
     CHECK_FALSE(outcome.exit_code.has_value());
     CHECK(fixture.log().find("[kiln] timed out after 1s; the build was stopped\n") != std::string::npos);
@@ -203,7 +203,7 @@ TEST_CASE("a cancelled build stops", "[executor][git][slow]") {
     const BuildOutcome outcome = fixture.run(fixture.plan(sha), 1'000'000, [&fixture] {
         return fixture.log().find("waiting\n") != std::string::npos;
     });
-    CHECK(outcome.status == BuildStatus::cancelled);
+    CHECK(outcome.status == kiln::queue::BuildStatus::cancelled);
     CHECK(outcome.reason == "cancelled");
     // What make says when terminated varies (GNU make 4.3 races with its own
     // children dying): only kiln's lines are fixed.
@@ -222,7 +222,7 @@ TEST_CASE("the runner's GIT_DIR does not reach make; secrets reach it but not th
     const BuildOutcome outcome = fixture.run(fixture.plan(sha));
     ::unsetenv("GIT_DIR");
     ::unsetenv("GIT_WORK_TREE");
-    CHECK(outcome.status == BuildStatus::success);
+    CHECK(outcome.status == kiln::queue::BuildStatus::success);
     const std::string log = fixture.log();
     CHECK(log.find("GIT_") == std::string::npos);
     CHECK(log.find("s3cr3t") == std::string::npos);
@@ -238,7 +238,7 @@ TEST_CASE("a bad secrets file fails the build naming the line", "[executor][git]
     const std::string sha = fixture.repo.commit("main", {{"Makefile", "build:\n\ttrue\n"}});
     const BuildOutcome outcome = fixture.run(fixture.plan(sha));
     const std::string expected = (fixture.state / "secrets" / "app.env").string() + ":1: expected KEY=VALUE";
-    CHECK(outcome.status == BuildStatus::failed);
+    CHECK(outcome.status == kiln::queue::BuildStatus::failed);
     CHECK(outcome.reason == expected);
     CHECK(without_times(fixture.log()) == "[kiln] error: " + expected + "\n");
 }
@@ -247,7 +247,7 @@ TEST_CASE("a log past log_max is cut with a marker while the build goes on", "[e
     Fixture fixture;
     const std::string sha = fixture.repo.commit("main", {{"Makefile", "build:\n\t@seq 1 100000\n\t@touch done\n"}});
     const BuildOutcome outcome = fixture.run(fixture.plan(sha), 10'000);
-    CHECK(outcome.status == BuildStatus::success);
+    CHECK(outcome.status == kiln::queue::BuildStatus::success);
     const std::string log = fixture.log();
     CHECK(log.size() < 10'300);
     CHECK(log.find("[kiln] log truncated at 10kB (runner.log_max); the build goes on\n") != std::string::npos);
@@ -261,8 +261,8 @@ TEST_CASE("the next build in a reused worktree sees nothing the last one left", 
                                  "\t@mkdir -p out && touch out/image.tar notes.txt\n";
     const std::string first = fixture.repo.commit("main", {{".gitignore", "out/\n"}, {"Makefile", makefile}});
     const std::string second = fixture.repo.commit("main", {{".gitignore", "out/\n"}, {"Makefile", makefile}, {"v", "2"}});
-    CHECK(fixture.run(fixture.plan(first, 1)).status == BuildStatus::success);
-    CHECK(fixture.run(fixture.plan(second, 2)).status == BuildStatus::success);
+    CHECK(fixture.run(fixture.plan(first, 1)).status == kiln::queue::BuildStatus::success);
+    CHECK(fixture.run(fixture.plan(second, 2)).status == kiln::queue::BuildStatus::success);
     CHECK(fixture.log(2).find("into slot 0: ") != std::string::npos);
 }
 
@@ -271,7 +271,7 @@ TEST_CASE("a fresh workspace is gone after the build", "[executor][git]") {
     const std::string sha = fixture.repo.commit("main", {{"Makefile", "build:\n\t@pwd\n"}});
     auto plan = fixture.plan(sha);
     plan.repo_config.workspace = kiln::config::Workspace::fresh;
-    CHECK(fixture.run(plan).status == BuildStatus::success);
+    CHECK(fixture.run(plan).status == kiln::queue::BuildStatus::success);
     CHECK(fixture.log().find(plan.worktree_root.string() + "/fresh-") != std::string::npos);
     CHECK(fs::is_empty(plan.worktree_root));
 }
@@ -282,7 +282,7 @@ TEST_CASE("a commit that does not exist fails the build", "[executor][git]") {
     const std::string missing(40, 'c');
     const BuildOutcome outcome = fixture.run(fixture.plan(missing));
     const std::string expected = "checking out ccccccc: no commit " + missing + " in '" + fixture.repo.path().string() + "'";
-    CHECK(outcome.status == BuildStatus::failed);
+    CHECK(outcome.status == kiln::queue::BuildStatus::failed);
     CHECK(outcome.reason == expected);
     CHECK(fixture.log() == "[kiln] error: " + expected + "\n");
 }
@@ -295,11 +295,11 @@ TEST_CASE("after_make sees what make wrote, and its outcome replaces success", "
     std::string seen;
     plan.after_make = [&seen](const fs::path& worktree, std::chrono::steady_clock::time_point) -> std::optional<BuildOutcome> {
         seen = read_file(worktree / "out" / "image.tar");
-        return BuildOutcome{BuildStatus::failed, std::nullopt, "pushing the image: registry down"};
+        return BuildOutcome{kiln::queue::BuildStatus::failed, std::nullopt, "pushing the image: registry down"};
     };
     const BuildOutcome outcome = fixture.run(plan);
     CHECK(seen == "tar\n");
-    CHECK(outcome.status == BuildStatus::failed);
+    CHECK(outcome.status == kiln::queue::BuildStatus::failed);
     CHECK(outcome.reason == "pushing the image: registry down");
     CHECK(fs::is_empty(plan.worktree_root));
 }

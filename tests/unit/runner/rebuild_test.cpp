@@ -16,13 +16,13 @@ TEST_CASE("rebuild resolves a branch, a commit, or the last build's branch", "[r
     const std::string feature = repo.commit("feature", {{"a", "b"}});
 
     SECTION("a branch builds its tip") {
-        const kiln::runner::BuildIdentity target =
+        const kiln::queue::BuildIdentity target =
             kiln::runner::resolve_rebuild_target(state.layout, "app", repo.path(), "feature");
         CHECK(target.ref == "refs/heads/feature");
         CHECK(target.sha == feature);
     }
     SECTION("no argument and no builds: main") {
-        const kiln::runner::BuildIdentity target =
+        const kiln::queue::BuildIdentity target =
             kiln::runner::resolve_rebuild_target(state.layout, "app", repo.path(), "");
         CHECK(target.ref == "refs/heads/main");
         CHECK(target.sha == second);
@@ -32,13 +32,13 @@ TEST_CASE("rebuild resolves a branch, a commit, or the last build's branch", "[r
         CHECK(kiln::runner::resolve_rebuild_target(state.layout, "app", repo.path(), "").sha == feature);
     }
     SECTION("an old commit by short sha builds that commit, without a branch") {
-        const kiln::runner::BuildIdentity target =
+        const kiln::queue::BuildIdentity target =
             kiln::runner::resolve_rebuild_target(state.layout, "app", repo.path(), first.substr(0, 10));
         CHECK(target.sha == first);
         CHECK(target.ref.empty());
     }
     SECTION("a branch tip given by sha builds as that branch") {
-        const kiln::runner::BuildIdentity target =
+        const kiln::queue::BuildIdentity target =
             kiln::runner::resolve_rebuild_target(state.layout, "app", repo.path(), second);
         CHECK(target.ref == "refs/heads/main");
     }

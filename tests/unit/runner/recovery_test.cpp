@@ -6,20 +6,20 @@
 #include "runner/recovery.h"
 #include "tests/unit/runner/runner_fixture.h"
 
-using kiln::runner::BuildStatus;
+using kiln::queue::BuildStatus;
 
 namespace {
 
 // What a runner leaves behind when it is killed mid-build.
 void start_build(const kiln::test::StateFixture& state, const std::string& repo, int number) {
-    kiln::runner::Job job;
+    kiln::queue::Job job;
     job.id.repo = repo;
     job.id.number = number;
-    REQUIRE(kiln::runner::claim_job(state.layout, job));
-    kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, repo, number);
-    record.status = BuildStatus::running;
-    record.started_at = kiln::runner::unix_now();
-    kiln::runner::write_record(state.layout, record);
+    REQUIRE(kiln::queue::claim_job(state.layout, job));
+    kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, repo, number);
+    record.status = kiln::queue::BuildStatus::running;
+    record.started_at = kiln::queue::unix_now();
+    kiln::queue::write_record(state.layout, record);
 }
 
 }  // namespace
@@ -34,80 +34,80 @@ TEST_CASE("a build a dead runner left running is interrupted and queued again", 
     CHECK(recovered[0].interrupted.id.number == 1);
     CHECK(recovered[0].requeued.id.number == 2);
 
-    const kiln::runner::BuildRecord old = kiln::runner::read_record(state.layout, "app", 1);
-    CHECK(old.status == BuildStatus::interrupted);
+    const kiln::queue::BuildRecord old = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(old.status == kiln::queue::BuildStatus::interrupted);
     CHECK(old.reason == "the runner died while it ran; queued again as #2");
     CHECK(old.finished_at.has_value());
     CHECK(kiln::read_file(state.layout.log_file("app", 1)) ==
           "[kiln] the runner died while it ran; queued again as #2\n");
 
-    const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 2);
-    CHECK(retry.status == BuildStatus::queued);
+    const kiln::queue::BuildRecord retry = kiln::queue::read_record(state.layout, "app", 2);
+    CHECK(retry.status == kiln::queue::BuildStatus::queued);
     CHECK(retry.id.trigger == "retry of #1");
     CHECK(retry.id.sha == std::string(40, 'b'));
     CHECK(retry.id.branch() == "main");
     CHECK(retry.order == 1);
 
-    const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
+    const std::vector<kiln::queue::Job> queued = kiln::queue::list_queued(state.layout);
     REQUIRE(queued.size() == 1);
     CHECK(queued[0].id.number == 2);
     CHECK(queued[0].repo_path == state.dir / "app.git");
-    CHECK(kiln::runner::list_claimed(state.layout).empty());
+    CHECK(kiln::queue::list_claimed(state.layout).empty());
     CHECK(kiln::runner::recover_builds(state.layout).empty());
 }
 
 TEST_CASE("a job claimed but never started goes back to the queue as it was", "[recovery]") {
     const kiln::test::StateFixture state;
     state.queue("app");
-    kiln::runner::Job job;
+    kiln::queue::Job job;
     job.id.repo = "app";
     job.id.number = 1;
-    REQUIRE(kiln::runner::claim_job(state.layout, job));
+    REQUIRE(kiln::queue::claim_job(state.layout, job));
     CHECK(kiln::runner::recover_builds(state.layout).empty());
-    REQUIRE(kiln::runner::list_queued(state.layout).size() == 1);
-    CHECK(kiln::runner::read_record(state.layout, "app", 1).status == BuildStatus::queued);
+    REQUIRE(kiln::queue::list_queued(state.layout).size() == 1);
+    CHECK(kiln::queue::read_record(state.layout, "app", 1).status == kiln::queue::BuildStatus::queued);
 }
 
 TEST_CASE("a running record without its job file is recovered too", "[recovery]") {
     const kiln::test::StateFixture state;
-    kiln::runner::BuildRecord record = state.queue("team/app");
+    kiln::queue::BuildRecord record = state.queue("team/app");
     std::filesystem::remove(state.layout.queue_dir() / "team~app@1.json");
-    record.status = BuildStatus::running;
-    kiln::runner::write_record(state.layout, record);
+    record.status = kiln::queue::BuildStatus::running;
+    kiln::queue::write_record(state.layout, record);
     const std::vector<kiln::runner::RecoveredBuild> recovered = kiln::runner::recover_builds(state.layout);
     REQUIRE(recovered.size() == 1);
     CHECK(recovered[0].requeued.id.label() == "team/app#2");
-    CHECK(kiln::runner::read_record(state.layout, "team/app", 1).status == BuildStatus::interrupted);
+    CHECK(kiln::queue::read_record(state.layout, "team/app", 1).status == kiln::queue::BuildStatus::interrupted);
 }
 
 TEST_CASE("a running build whose cancel was pending stays cancelled after recovery", "[recovery]") {
     const kiln::test::StateFixture state;
     state.queue("app");
     start_build(state, "app", 1);
-    REQUIRE(kiln::runner::cancel_build(state.layout, "app", 1).result == kiln::runner::CancelResult::requested);
+    REQUIRE(kiln::queue::cancel_build(state.layout, "app", 1).result == kiln::queue::CancelResult::requested);
     CHECK(kiln::runner::recover_builds(state.layout).empty());
-    const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
-    CHECK(record.status == BuildStatus::cancelled);
+    const kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(record.status == kiln::queue::BuildStatus::cancelled);
     CHECK(record.reason == "cancelled (kiln cancel); its runner died before it stopped");
-    CHECK(kiln::runner::list_queued(state.layout).empty());
-    CHECK_FALSE(kiln::runner::cancel_requested(state.layout, "app", 1));
+    CHECK(kiln::queue::list_queued(state.layout).empty());
+    CHECK_FALSE(kiln::queue::cancel_requested(state.layout, "app", 1));
 }
 
 TEST_CASE("a queued build whose job file was lost is queued again", "[recovery]") {
     const kiln::test::StateFixture state;
-    kiln::runner::BuildRecord old = state.queue("app");
-    kiln::runner::BuildRecord fresh = state.queue("app");
+    kiln::queue::BuildRecord old = state.queue("app");
+    kiln::queue::BuildRecord fresh = state.queue("app");
     std::filesystem::remove(state.layout.queue_dir() / "app@1.json");
     std::filesystem::remove(state.layout.queue_dir() / "app@2.json");
     old.queued_at = *old.queued_at - 3600;
-    kiln::runner::write_record(state.layout, old);
+    kiln::queue::write_record(state.layout, old);
 
     CHECK(kiln::runner::recover_builds(state.layout).empty());
     // Only the old one: the fresh one may be a hook between its two writes.
-    const std::vector<kiln::runner::Job> queued = kiln::runner::list_queued(state.layout);
+    const std::vector<kiln::queue::Job> queued = kiln::queue::list_queued(state.layout);
     REQUIRE(queued.size() == 1);
     CHECK(queued[0].id.number == 1);
     CHECK(queued[0].id.sha == old.id.sha);
     CHECK(queued[0].id.branch() == "main");
-    CHECK(kiln::runner::read_record(state.layout, "app", 2).status == BuildStatus::queued);
+    CHECK(kiln::queue::read_record(state.layout, "app", 2).status == kiln::queue::BuildStatus::queued);
 }

@@ -13,12 +13,12 @@ namespace kiln::test {
 
 struct StateFixture {
     TempDir dir;
-    runner::StateLayout layout{dir / "state"};
+    kiln::queue::StateLayout layout{dir / "state"};
 
     /// Queues a build of `repo` on `branch` with a made-up sha.
-    runner::BuildRecord queue(const std::string& repo, const std::string& branch = "main",
+    kiln::queue::BuildRecord queue(const std::string& repo, const std::string& branch = "main",
                               const std::string& sha = std::string(40, 'a')) const {
-        return runner::enqueue_build(layout, {repo, 0, "refs/heads/" + branch, sha, runner::kTriggerPush},
+        return kiln::queue::enqueue_build(layout, {repo, 0, "refs/heads/" + branch, sha, kiln::queue::kTriggerPush},
                                      dir / (repo + ".git"));
     }
 };

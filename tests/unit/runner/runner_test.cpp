@@ -15,8 +15,8 @@
 #include "queue/runner_lock.h"
 #include "tests/unit/runner/runner_fixture.h"
 
-using kiln::runner::BuildStatus;
-using kiln::runner::Job;
+using kiln::queue::BuildStatus;
+using kiln::queue::Job;
 using kiln::runner::JobResult;
 using namespace std::chrono_literals;
 
@@ -42,7 +42,7 @@ struct FakeBuilds {
     std::chrono::milliseconds duration{100ms};
 
     kiln::runner::JobRunner runner() {
-        return [this](const kiln::config::Config&, const Job& job, int, const std::function<bool()>& cancel) {
+        return [this](const kiln::config::Config&, const kiln::queue::Job& job, int, const std::function<bool()>& cancel) {
             {
                 const std::lock_guard lock(mutex);
                 started.push_back(job.id.repo + "#" + std::to_string(job.id.number));
@@ -50,13 +50,13 @@ struct FakeBuilds {
                 branch_overlap |= ++running_per_branch[job.branch_key()] > 1;
             }
             JobResult result;
-            result.status = BuildStatus::success;
+            result.status = kiln::queue::BuildStatus::success;
             result.exit_code = 0;
             result.targets = {"build"};
             const auto end = std::chrono::steady_clock::now() + duration;
             while (std::chrono::steady_clock::now() < end) {
                 if (cancel()) {
-                    result.status = BuildStatus::cancelled;
+                    result.status = kiln::queue::BuildStatus::cancelled;
                     result.exit_code.reset();
                     break;
                 }
@@ -70,11 +70,11 @@ struct FakeBuilds {
     }
 };
 
-BuildStatus status_of(const kiln::test::StateFixture& state, const std::string& repo, int number) {
-    return kiln::runner::read_record(state.layout, repo, number).status;
+kiln::queue::BuildStatus status_of(const kiln::test::StateFixture& state, const std::string& repo, int number) {
+    return kiln::queue::read_record(state.layout, repo, number).status;
 }
 
-bool wait_for_status(const kiln::test::StateFixture& state, const std::string& repo, int number, BuildStatus status) {
+bool wait_for_status(const kiln::test::StateFixture& state, const std::string& repo, int number, kiln::queue::BuildStatus status) {
     for (int i = 0; i < 500; ++i) {
         if (status_of(state, repo, number) == status) {
             return true;
@@ -101,21 +101,21 @@ TEST_CASE("runner --once builds the queue: jobs at once, one per branch, older p
     CHECK(builds.started.size() == 4);
     CHECK(builds.most_at_once == 2);
     CHECK_FALSE(builds.branch_overlap);
-    const kiln::runner::BuildRecord superseded = kiln::runner::read_record(state.layout, "app", 1);
-    CHECK(superseded.status == BuildStatus::superseded);
+    const kiln::queue::BuildRecord superseded = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(superseded.status == kiln::queue::BuildStatus::superseded);
     CHECK(superseded.reason == "superseded by #3");
     for (const auto& [repo, number] : std::vector<std::pair<std::string, int>>{{"app", 2}, {"app", 3}, {"web", 1}, {"api", 1}}) {
-        const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, repo, number);
-        CHECK(record.status == BuildStatus::success);
+        const kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, repo, number);
+        CHECK(record.status == kiln::queue::BuildStatus::success);
         CHECK(record.exit_code == 0);
         CHECK(record.started_at.has_value());
         CHECK(record.finished_at.has_value());
         CHECK(record.targets == std::vector<std::string>{"build"});
         CHECK(record.reason.empty());
     }
-    CHECK(kiln::runner::list_queued(state.layout).empty());
-    CHECK(kiln::runner::list_claimed(state.layout).empty());
-    CHECK_FALSE(kiln::runner::runner_running(state.layout));
+    CHECK(kiln::queue::list_queued(state.layout).empty());
+    CHECK(kiln::queue::list_claimed(state.layout).empty());
+    CHECK_FALSE(kiln::queue::runner_running(state.layout));
 }
 
 TEST_CASE("a runner builds one branch's pushes one after the other", "[runner]") {
@@ -126,91 +126,91 @@ TEST_CASE("a runner builds one branch's pushes one after the other", "[runner]")
     kiln::runner::RunnerOptions options;
     options.once = true;
     std::thread runner([&] { kiln::runner::run_runner(config_for(state, 4), options, builds.runner()); });
-    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    REQUIRE(wait_for_status(state, "app", 1, kiln::queue::BuildStatus::running));
     state.queue("app", "main");  // arrives while #1 builds: waits, then runs
     runner.join();
     CHECK(builds.started == std::vector<std::string>{"app#1", "app#2"});
     CHECK_FALSE(builds.branch_overlap);
-    CHECK(status_of(state, "app", 2) == BuildStatus::success);
+    CHECK(status_of(state, "app", 2) == kiln::queue::BuildStatus::success);
 }
 
 TEST_CASE("a second runner exits at once while one holds the lock", "[runner]") {
     const kiln::test::StateFixture state;
-    const std::optional<kiln::runner::RunnerLock> lock = kiln::runner::RunnerLock::try_acquire(state.layout);
+    const std::optional<kiln::queue::RunnerLock> lock = kiln::queue::RunnerLock::try_acquire(state.layout);
     REQUIRE(lock);
     state.queue("app");
     FakeBuilds builds;
     CHECK(kiln::runner::run_runner(config_for(state), {}, builds.runner()) == 0);
     CHECK(builds.started.empty());
-    CHECK(status_of(state, "app", 1) == BuildStatus::queued);
+    CHECK(status_of(state, "app", 1) == kiln::queue::BuildStatus::queued);
 }
 
 TEST_CASE("at start a runner recovers a dead runner's build and builds it again", "[runner]") {
     const kiln::test::StateFixture state;
     state.queue("app");
-    Job job = kiln::runner::list_queued(state.layout).at(0);
-    REQUIRE(kiln::runner::claim_job(state.layout, job));
-    kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
-    record.status = BuildStatus::running;
-    kiln::runner::write_record(state.layout, record);
+    kiln::queue::Job job = kiln::queue::list_queued(state.layout).at(0);
+    REQUIRE(kiln::queue::claim_job(state.layout, job));
+    kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, "app", 1);
+    record.status = kiln::queue::BuildStatus::running;
+    kiln::queue::write_record(state.layout, record);
 
     FakeBuilds builds;
     kiln::runner::RunnerOptions options;
     options.once = true;
     REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
-    CHECK(status_of(state, "app", 1) == BuildStatus::interrupted);
-    CHECK(status_of(state, "app", 2) == BuildStatus::success);
-    CHECK(kiln::runner::read_record(state.layout, "app", 2).id.trigger == "retry of #1");
+    CHECK(status_of(state, "app", 1) == kiln::queue::BuildStatus::interrupted);
+    CHECK(status_of(state, "app", 2) == kiln::queue::BuildStatus::success);
+    CHECK(kiln::queue::read_record(state.layout, "app", 2).id.trigger == "retry of #1");
     CHECK(builds.started == std::vector<std::string>{"app#2"});
 }
 
 TEST_CASE("a push made after an interrupted build wins over its retry", "[runner]") {
     const kiln::test::StateFixture state;
     state.queue("app", "main", std::string(40, 'a'));
-    Job job = kiln::runner::list_queued(state.layout).at(0);
-    REQUIRE(kiln::runner::claim_job(state.layout, job));
-    kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
-    record.status = BuildStatus::running;
-    kiln::runner::write_record(state.layout, record);
+    kiln::queue::Job job = kiln::queue::list_queued(state.layout).at(0);
+    REQUIRE(kiln::queue::claim_job(state.layout, job));
+    kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, "app", 1);
+    record.status = kiln::queue::BuildStatus::running;
+    kiln::queue::write_record(state.layout, record);
     state.queue("app", "main", std::string(40, 'b'));  // #2, pushed while #1's runner was dead
 
     FakeBuilds builds;
     kiln::runner::RunnerOptions options;
     options.once = true;
     REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
-    CHECK(status_of(state, "app", 1) == BuildStatus::interrupted);
-    const kiln::runner::BuildRecord retry = kiln::runner::read_record(state.layout, "app", 3);
+    CHECK(status_of(state, "app", 1) == kiln::queue::BuildStatus::interrupted);
+    const kiln::queue::BuildRecord retry = kiln::queue::read_record(state.layout, "app", 3);
     CHECK(retry.id.trigger == "retry of #1");
-    CHECK(retry.status == BuildStatus::superseded);
+    CHECK(retry.status == kiln::queue::BuildStatus::superseded);
     CHECK(retry.reason == "superseded by #2");
-    CHECK(status_of(state, "app", 2) == BuildStatus::success);
+    CHECK(status_of(state, "app", 2) == kiln::queue::BuildStatus::success);
     CHECK(builds.started == std::vector<std::string>{"app#2"});
-    CHECK(kiln::runner::pending_notifications(state.layout).empty());
+    CHECK(kiln::queue::pending_notifications(state.layout).empty());
 }
 
 TEST_CASE("a retry queued after a newer push already built is superseded, not built", "[runner]") {
     const kiln::test::StateFixture state;
     state.queue("app", "main", std::string(40, 'a'));  // #1
     state.queue("app", "main", std::string(40, 'b'));  // #2
-    kiln::runner::BuildRecord second = kiln::runner::read_record(state.layout, "app", 2);
-    second.status = BuildStatus::success;
-    kiln::runner::write_record(state.layout, second);
-    Job second_job = kiln::runner::list_queued(state.layout).at(1);
-    REQUIRE(kiln::runner::claim_job(state.layout, second_job));
-    kiln::runner::release_job(state.layout, second_job);
+    kiln::queue::BuildRecord second = kiln::queue::read_record(state.layout, "app", 2);
+    second.status = kiln::queue::BuildStatus::success;
+    kiln::queue::write_record(state.layout, second);
+    kiln::queue::Job second_job = kiln::queue::list_queued(state.layout).at(1);
+    REQUIRE(kiln::queue::claim_job(state.layout, second_job));
+    kiln::queue::release_job(state.layout, second_job);
     // #3 retries #1 (order 1) and is the only job in the queue.
-    Job first_job = kiln::runner::list_queued(state.layout).at(0);
-    REQUIRE(kiln::runner::claim_job(state.layout, first_job));
-    kiln::runner::release_job(state.layout, first_job);
-    const kiln::runner::BuildIdentity retry{"app", 0, "refs/heads/main", std::string(40, 'a'), "retry of #1"};
-    REQUIRE(kiln::runner::enqueue_build(state.layout, retry, {}, 1).id.number == 3);
+    kiln::queue::Job first_job = kiln::queue::list_queued(state.layout).at(0);
+    REQUIRE(kiln::queue::claim_job(state.layout, first_job));
+    kiln::queue::release_job(state.layout, first_job);
+    const kiln::queue::BuildIdentity retry{"app", 0, "refs/heads/main", std::string(40, 'a'), "retry of #1"};
+    REQUIRE(kiln::queue::enqueue_build(state.layout, retry, {}, 1).id.number == 3);
 
     FakeBuilds builds;
     kiln::runner::RunnerOptions options;
     options.once = true;
     REQUIRE(kiln::runner::run_runner(config_for(state), options, builds.runner()) == 0);
-    CHECK(status_of(state, "app", 3) == BuildStatus::superseded);
-    CHECK(kiln::runner::read_record(state.layout, "app", 3).reason == "superseded by #2");
+    CHECK(status_of(state, "app", 3) == kiln::queue::BuildStatus::superseded);
+    CHECK(kiln::queue::read_record(state.layout, "app", 3).reason == "superseded by #2");
     CHECK(builds.started.empty());
 }
 
@@ -222,13 +222,13 @@ TEST_CASE("kiln cancel stops a running build and the runner records it", "[runne
     kiln::runner::RunnerOptions options;
     options.once = true;
     std::thread runner([&] { kiln::runner::run_runner(config_for(state), options, builds.runner()); });
-    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
-    CHECK(kiln::runner::cancel_build(state.layout, "app", 1).result == kiln::runner::CancelResult::requested);
+    REQUIRE(wait_for_status(state, "app", 1, kiln::queue::BuildStatus::running));
+    CHECK(kiln::queue::cancel_build(state.layout, "app", 1).result == kiln::queue::CancelResult::requested);
     runner.join();
-    const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
-    CHECK(record.status == BuildStatus::cancelled);
+    const kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(record.status == kiln::queue::BuildStatus::cancelled);
     CHECK(record.reason == "cancelled (kiln cancel)");
-    CHECK_FALSE(kiln::runner::cancel_requested(state.layout, "app", 1));
+    CHECK_FALSE(kiln::queue::cancel_requested(state.layout, "app", 1));
 }
 
 TEST_CASE("SIGTERM: running builds get the grace period, then are cancelled", "[runner][slow]") {
@@ -241,19 +241,19 @@ TEST_CASE("SIGTERM: running builds get the grace period, then are cancelled", "[
     options.stop_grace = 1s;
     std::atomic<int> code{-1};
     std::thread runner([&] { code = kiln::runner::run_runner(config_for(state, 1), options, builds.runner()); });
-    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    REQUIRE(wait_for_status(state, "app", 1, kiln::queue::BuildStatus::running));
     const auto signalled = std::chrono::steady_clock::now();
     REQUIRE(::kill(::getpid(), SIGTERM) == 0);
     runner.join();
     const auto took = std::chrono::steady_clock::now() - signalled;
     CHECK(code == 0);
     CHECK(took >= 900ms);
-    const kiln::runner::BuildRecord record = kiln::runner::read_record(state.layout, "app", 1);
-    CHECK(record.status == BuildStatus::cancelled);
+    const kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(record.status == kiln::queue::BuildStatus::cancelled);
     CHECK(record.reason == "runner stopped");
     // Not started: stays queued for the next runner.
-    CHECK(status_of(state, "web", 1) == BuildStatus::queued);
-    CHECK(kiln::runner::list_queued(state.layout).size() == 1);
+    CHECK(status_of(state, "web", 1) == kiln::queue::BuildStatus::queued);
+    CHECK(kiln::queue::list_queued(state.layout).size() == 1);
 }
 
 TEST_CASE("SIGTERM: a build that ends within the grace period keeps its result", "[runner]") {
@@ -264,19 +264,19 @@ TEST_CASE("SIGTERM: a build that ends within the grace period keeps its result",
     kiln::runner::RunnerOptions options;
     options.stop_grace = 20s;
     std::thread runner([&] { kiln::runner::run_runner(config_for(state), options, builds.runner()); });
-    REQUIRE(wait_for_status(state, "app", 1, BuildStatus::running));
+    REQUIRE(wait_for_status(state, "app", 1, kiln::queue::BuildStatus::running));
     REQUIRE(::kill(::getpid(), SIGINT) == 0);
     runner.join();
-    CHECK(status_of(state, "app", 1) == BuildStatus::success);
+    CHECK(status_of(state, "app", 1) == kiln::queue::BuildStatus::success);
 }
 
 TEST_CASE("after each build only runner.keep_builds builds of the repo are kept", "[runner]") {
     const kiln::test::StateFixture state;
     for (int i = 0; i < 5; ++i) {
-        kiln::runner::BuildRecord record = state.queue("app", "b" + std::to_string(i));
+        kiln::queue::BuildRecord record = state.queue("app", "b" + std::to_string(i));
         if (i < 3) {
-            record.status = BuildStatus::success;
-            kiln::runner::write_record(state.layout, record);
+            record.status = kiln::queue::BuildStatus::success;
+            kiln::queue::write_record(state.layout, record);
             std::filesystem::remove(state.layout.queue_dir() / record.id.label().replace(3, 1, "@").append(".json"));
         }
     }
@@ -287,5 +287,5 @@ TEST_CASE("after each build only runner.keep_builds builds of the repo are kept"
     kiln::runner::RunnerOptions options;
     options.once = true;
     REQUIRE(kiln::runner::run_runner(config, options, builds.runner()) == 0);
-    CHECK(kiln::runner::build_numbers(state.layout, "app") == std::vector<int>{4, 5});
+    CHECK(kiln::queue::build_numbers(state.layout, "app") == std::vector<int>{4, 5});
 }

@@ -26,9 +26,9 @@ pid_t start_sleeper() {
     return pid;
 }
 
-kiln::runner::LeaderRecord record_of(pid_t pid, pid_t group) {
-    return {pid, kiln::runner::process_start_time(pid).value_or(0), group,
-            kiln::runner::process_start_time(group).value_or(0)};
+kiln::queue::LeaderRecord record_of(pid_t pid, pid_t group) {
+    return {pid, kiln::queue::process_start_time(pid).value_or(0), group,
+            kiln::queue::process_start_time(group).value_or(0)};
 }
 
 /// Waits for `pid` and returns the signal that ended it (0 when none did).
@@ -42,13 +42,13 @@ int ending_signal(pid_t pid) {
 
 TEST_CASE("stop_abandoned_builds stops a live leader, or the group of a dead one, and forgets it", "[abandoned]") {
     const kiln::test::TempDir dir;
-    const kiln::runner::StateLayout layout(dir.path());
+    const kiln::queue::StateLayout layout(dir.path());
     std::filesystem::create_directories(layout.build_dir("team/app", 7));
     const std::filesystem::path file = layout.leader_file("team/app", 7);
 
     SECTION("a live leader gets SIGTERM") {
         const pid_t leader = start_sleeper();
-        kiln::runner::write_leader_file(file, record_of(leader, leader));
+        kiln::queue::write_leader_file(file, record_of(leader, leader));
         const std::vector<kiln::runner::AbandonedBuild> stopped = kiln::runner::stop_abandoned_builds(layout);
         REQUIRE(stopped.size() == 1);
         CHECK(stopped[0].repo == "team/app");
@@ -58,14 +58,14 @@ TEST_CASE("stop_abandoned_builds stops a live leader, or the group of a dead one
     }
     SECTION("the group of a leader that is gone gets SIGKILL") {
         const pid_t gone = start_sleeper();
-        const kiln::runner::LeaderRecord dead = record_of(gone, gone);
+        const kiln::queue::LeaderRecord dead = record_of(gone, gone);
         ::kill(gone, SIGKILL);
         ending_signal(gone);
         const pid_t make = start_sleeper();
-        kiln::runner::LeaderRecord record = record_of(make, make);
+        kiln::queue::LeaderRecord record = record_of(make, make);
         record.pid = dead.pid;
         record.start_time = dead.start_time;
-        kiln::runner::write_leader_file(file, record);
+        kiln::queue::write_leader_file(file, record);
         const std::vector<kiln::runner::AbandonedBuild> stopped = kiln::runner::stop_abandoned_builds(layout);
         REQUIRE(stopped.size() == 1);
         CHECK_FALSE(stopped[0].leader_was_alive);
@@ -77,17 +77,17 @@ TEST_CASE("stop_abandoned_builds stops a live leader, or the group of a dead one
 
 TEST_CASE("a running record that no runner and no leader runs is shown interrupted", "[abandoned]") {
     const kiln::test::TempDir dir;
-    const kiln::runner::StateLayout layout(dir.path());
+    const kiln::queue::StateLayout layout(dir.path());
     std::filesystem::create_directories(layout.build_dir("app", 3));
-    kiln::runner::BuildRecord record;
+    kiln::queue::BuildRecord record;
     record.id.repo = "app";
     record.id.number = 3;
-    record.status = kiln::runner::BuildStatus::running;
+    record.status = kiln::queue::BuildStatus::running;
 
-    const kiln::runner::BuildRecord abandoned = kiln::runner::displayed_record(layout, record);
-    CHECK(abandoned.status == kiln::runner::BuildStatus::interrupted);
+    const kiln::queue::BuildRecord abandoned = kiln::queue::displayed_record(layout, record);
+    CHECK(abandoned.status == kiln::queue::BuildStatus::interrupted);
     CHECK(abandoned.reason == "its runner died while it ran; the next runner queues it again");
 
-    kiln::runner::write_leader_file(layout.leader_file("app", 3), record_of(::getpid(), ::getpgrp()));
-    CHECK(kiln::runner::displayed_record(layout, record).status == kiln::runner::BuildStatus::running);
+    kiln::queue::write_leader_file(layout.leader_file("app", 3), record_of(::getpid(), ::getpgrp()));
+    CHECK(kiln::queue::displayed_record(layout, record).status == kiln::queue::BuildStatus::running);
 }
