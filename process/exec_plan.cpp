@@ -1,11 +1,23 @@
 #include "process/exec_plan.h"
 
-namespace kiln::process {
+#include "common/error.h"
 
-ExecPlan::ExecPlan(const Command& command)
-    : argv_storage_(command.argv),
+namespace kiln::process {
+namespace {
+
+const std::vector<std::string>& checked_argv(const Command& command, const std::string& doing) {
+    if (command.argv.empty()) {
+        throw ProcessError(describe(doing, "no command given"));
+    }
+    return command.argv;
+}
+
+}  // namespace
+
+ExecPlan::ExecPlan(const Command& command, const std::string& doing)
+    : argv_storage_(checked_argv(command, doing)),
       env_storage_(command.env.entries()),
-      program_(command.program.empty() && !command.argv.empty() ? command.argv.front() : command.program) {
+      program_(command.program.empty() ? command.argv.front() : command.program) {
     for (std::string& arg : argv_storage_) {
         argv_.push_back(arg.data());
     }

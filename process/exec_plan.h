@@ -9,10 +9,11 @@ namespace kiln::process {
 
 /// A Command's argv and environment as the NULL-terminated arrays exec takes,
 /// built before any fork: after one, a child of a threaded parent may only make
-/// async-signal-safe calls, which allocating is not.
+/// async-signal-safe calls, which allocating is not. Throws ProcessError,
+/// saying `doing`, for a command with no argv.
 class ExecPlan {
 public:
-    explicit ExecPlan(const Command& command);
+    ExecPlan(const Command& command, const std::string& doing);
     ExecPlan(const ExecPlan&) = delete;
     ExecPlan& operator=(const ExecPlan&) = delete;
 

@@ -95,17 +95,10 @@ void close_fds_above_stderr() {
     fail(error_prefix);
 }
 
-void check_command(const Command& command, const std::string& doing) {
-    if (command.argv.empty()) {
-        throw ProcessError(describe(doing, "no command given"));
-    }
-}
-
 }  // namespace
 
 void spawn_daemon(const Command& command, const std::string& doing) {
-    check_command(command, doing);
-    const ExecPlan plan(command);
+    const ExecPlan plan(command, doing);
     const pid_t pid = ::fork();
     if (pid < 0) {
         throw ProcessError(describe(doing, std::strerror(errno)));
@@ -127,8 +120,7 @@ Child HeldChild::release() {
 }
 
 HeldChild spawn_held(const Command& command, const std::string& exec_error_prefix, const std::string& doing) {
-    check_command(command, doing);
-    const ExecPlan plan(command);
+    const ExecPlan plan(command, doing);
     int gate[2];
     check_errno(::pipe2(gate, O_CLOEXEC), describe(doing, "creating a start pipe"));
     UniqueFd gate_read(gate[0]);

@@ -86,10 +86,7 @@ int prepare(const Command& command, SpawnSetup& setup) {
 }  // namespace
 
 Child spawn(const Command& command, OnDrop on_drop, const std::string& doing) {
-    if (command.argv.empty()) {
-        throw ProcessError(describe(doing, "no command given"));
-    }
-    ExecPlan plan(command);
+    const ExecPlan plan(command, doing);
     SpawnSetup setup;
     pid_t pid = -1;
     int rc = prepare(command, setup);
