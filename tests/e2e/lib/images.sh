@@ -26,6 +26,19 @@ COPY busybox /bin/busybox
 COPY hello.txt /hello.txt
 RUN ["/bin/busybox", "sh", "-c", "/bin/busybox date > /built.txt"]
 DOCKERFILE
+    # A RUN step re-executes buildah from a sealed memfd copy of itself; the
+    # kernel now and then refuses the seal while the copy's pages are still
+    # pinned ("sealing memfd copy: Device or resource busy"). That is a race in
+    # buildah's start-up, not in what is built: one retry, for that error only.
+    local err="$T/buildah-bud-$name.err"
+    if images_buildah bud --quiet --layers --isolation chroot -t "$name" "$ctx" >/dev/null 2>"$err"; then
+        return 0
+    fi
+    if ! grep -q 'sealing memfd copy: Device or resource busy' "$err"; then
+        cat "$err" >&2
+        return 1
+    fi
+    echo "images_build: buildah hit its memfd seal race; building $name again" >&2
     images_buildah bud --quiet --layers --isolation chroot -t "$name" "$ctx" >/dev/null
 }
 
