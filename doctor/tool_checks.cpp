@@ -19,9 +19,15 @@ namespace fs = std::filesystem;
 
 const fs::path kDockerSocket = "/var/run/docker.sock";
 
-// Debian's package for a tool, where its name differs.
-std::string package_of(const std::string& tool) {
-    return tool == "docker" ? "docker.io" : tool;
+// Debian's package for the tools doctor knows; nothing for any other.
+std::optional<std::string> package_of(const std::string& tool) {
+    if (tool == "docker") {
+        return "docker.io";
+    }
+    if (tool == "git" || tool == "make" || tool == "buildah" || tool == "podman") {
+        return tool;
+    }
+    return std::nullopt;
 }
 
 std::optional<fs::path> find_on_path(const std::string& tool, const std::string& path) {
@@ -43,8 +49,10 @@ Check check_program(const Setup& setup, const std::string& tool, const std::vect
     if (const std::optional<fs::path> found = find_on_path(tool, setup.config.runner.path)) {
         return passed(tool, found->string() + used_by(repos));
     }
+    const std::optional<std::string> package = package_of(tool);
     return failed(tool, "not found on runner.path (" + setup.config.runner.path + ")" + used_by(repos),
-                  setup.sudo + "apt-get install " + package_of(tool));
+                  package ? setup.sudo + "apt-get install " + *package
+                          : "install " + tool + ", or add its directory to runner.path");
 }
 
 // buildah and podman as a user other than root map the image's uids and gids
