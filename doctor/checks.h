@@ -38,7 +38,4 @@ std::vector<Check> check_tools(const Setup& setup, const ToolUsers& tools);
 /// Free space for state_dir and the local registry's storage.
 std::vector<Check> check_disks(const Setup& setup);
 
-/// `0755`.
-std::string mode_text(unsigned mode);
-
 }  // namespace kiln::doctor

@@ -19,6 +19,13 @@ constexpr DirRule kGitRoot{"git_root", 0755, 0022, "other users can change the r
 constexpr DirRule kStateDir{"state_dir", 0755, 0022, "other users can change build records and the queue"};
 constexpr DirRule kSecretsDir{"secrets_dir", 0700, 0077, "other users can read the secrets in it"};
 
+// `0755`.
+std::string mode_text(unsigned mode) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%04o", mode & 07777);
+    return text;
+}
+
 Check check_dir(const Setup& setup, const DirRule& rule, const std::filesystem::path& path) {
     const std::string where = path.string();
     const std::string owner = setup.user.name;
@@ -44,12 +51,6 @@ Check check_dir(const Setup& setup, const DirRule& rule, const std::filesystem::
 }
 
 }  // namespace
-
-std::string mode_text(unsigned mode) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%04o", mode & 07777);
-    return text;
-}
 
 std::vector<Check> check_dirs(const Setup& setup) {
     return {check_dir(setup, kGitRoot, setup.config.git_root), check_dir(setup, kStateDir, setup.config.state_dir),
