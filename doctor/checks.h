@@ -35,6 +35,9 @@ std::vector<Check> check_registry(const Setup& setup);
 /// docker need besides.
 std::vector<Check> check_tools(const Setup& setup, const ToolUsers& tools);
 
+/// docker's daemon socket `socket` (/var/run/docker.sock) accepts the user.
+Check check_docker_socket(const Setup& setup, const std::filesystem::path& socket);
+
 /// Free space for state_dir and the local registry's storage.
 std::vector<Check> check_disks(const Setup& setup);
 

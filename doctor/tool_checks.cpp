@@ -88,10 +88,12 @@ Check check_subids(const Setup& setup, const std::string& kind, const std::strin
     return passed(name, setup.user.name + " has " + ranges + " in " + file.string());
 }
 
+}  // namespace
+
 // docker builds through the daemon's socket, which the user must be allowed to connect to.
-Check check_docker_socket(const Setup& setup) {
+Check check_docker_socket(const Setup& setup, const fs::path& socket) {
     const std::string name = "docker socket";
-    const std::string socket_path = kDockerSocket.string();
+    const std::string socket_path = socket.string();
     UniqueFd fd(check_errno(::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), "creating a socket"));
     sockaddr_un address{};
     address.sun_family = AF_UNIX;
@@ -113,8 +115,6 @@ Check check_docker_socket(const Setup& setup) {
                   setup.sudo + "systemctl start docker");
 }
 
-}  // namespace
-
 std::vector<Check> check_tools(const Setup& setup, const ToolUsers& tools) {
     std::vector<Check> checks{check_program(setup, "git", {}), check_program(setup, "make", {})};
     for (const auto& [tool, repos] : tools) {
@@ -123,7 +123,7 @@ std::vector<Check> check_tools(const Setup& setup, const ToolUsers& tools) {
             checks.push_back(check_subids(setup, "uid", tool));
             checks.push_back(check_subids(setup, "gid", tool));
         } else if (tool == "docker") {
-            checks.push_back(check_docker_socket(setup));
+            checks.push_back(check_docker_socket(setup, kDockerSocket));
         }
     }
     return checks;
