@@ -1,5 +1,3 @@
-#include <unistd.h>
-
 #include <iostream>
 #include <memory>
 
@@ -11,17 +9,13 @@
 namespace kiln::cli {
 namespace {
 
-// The hook runs kiln-hook, installed next to kiln, which starts in a fraction
-// of kiln's time. A kiln copied alone still gets a working (slower) hook.
-std::filesystem::path hook_executable() {
-    const std::filesystem::path kiln = current_executable();
-    const std::filesystem::path lean = kiln.parent_path() / "kiln-hook";
-    if (::access(lean.c_str(), X_OK) == 0) {
-        return lean;
+// kiln init says so when the hook it installs runs kiln itself: no kiln-hook
+// sits next to this kiln.
+void note_slow_hook(const repos::HookTarget& hook, const std::filesystem::path& kiln) {
+    if (hook.executable == kiln) {
+        std::cerr << "kiln: note: no kiln-hook next to " << kiln.string() << "; the hook runs kiln itself, which adds "
+                  << "tens of milliseconds to every push\n";
     }
-    std::cerr << "kiln: note: no kiln-hook next to " << kiln.string() << "; the hook runs kiln itself, which adds "
-              << "tens of milliseconds to every push\n";
-    return kiln;
 }
 
 }  // namespace
@@ -34,10 +28,9 @@ Handler define_init(CLI::App& command) {
     return [name](Context& context) {
         const std::string canonical = canonical_repo_name(*name);
         const config::Config& config = context.config();
-        repos::HookTarget hook{hook_executable(), std::nullopt};
-        if (!config.source.empty()) {
-            hook.config_file = std::filesystem::absolute(config.source);
-        }
+        const std::filesystem::path kiln = current_executable();
+        const repos::HookTarget hook = repos::hook_target(kiln, config.source);
+        note_slow_hook(hook, kiln);
         const repos::InitResult result = repos::init_repository(config.git_root, canonical, hook);
         if (result.created) {
             std::cout << "created " << result.path.string() << '\n';

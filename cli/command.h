@@ -57,6 +57,7 @@ Handler define_init(CLI::App& command);
 /// `image push`, added by cmd_image.cpp under `image`.
 Handler define_image_push(CLI::App& command);
 Handler define_repos(CLI::App& command);
+Handler define_doctor(CLI::App& command);
 Handler define_version(CLI::App& command);
 
 /// This build's version (`git describe` at configure time).

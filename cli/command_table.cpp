@@ -9,6 +9,8 @@ const std::vector<CommandSpec>& command_table() {
         {"init", "Create a bare repository under git_root, or refresh its hook", define_init},
         {"config", "Check a config file or .kiln.yml and print the effective config", define_config},
         {"repos", "List the repositories under git_root", define_repos},
+        {"doctor", "Check this build box: config, dirs, hooks, runner, registry, tools, disk; say what to fix",
+         define_doctor},
         {"image", "List, inspect, tag, remove, prune and push images in the registry", define_image},
         {"watch", "Run a command each time an image in the registry changes (deploy hosts)", define_watch},
         {"runner", "Run the build daemon: claim queued builds and run them (--once: until none are left)", define_runner},

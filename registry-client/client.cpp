@@ -270,6 +270,18 @@ void Client::delete_manifest(const std::string& repo, const std::string& digest)
     impl_->expect(response, {202}, doing);
 }
 
+bool Client::deletes_enabled(const std::string& repo) {
+    // All zeros: a digest no manifest has (it would take a SHA-256 preimage).
+    const std::string digest = "sha256:" + std::string(64, '0');
+    const std::string doing = "asking " + url() + " whether it deletes manifests";
+    HttpResponse response = impl_->send(impl_->request("DELETE", "/v2/" + repo + "/manifests/" + digest), doing);
+    if (response.status == 405) {
+        return false;
+    }
+    impl_->expect(response, {404}, doing);
+    return true;
+}
+
 std::vector<std::string> Client::tags(const std::string& repo) {
     std::vector<std::string> tags;
     for (const auto& page : impl_->pages("/v2/" + repo + "/tags/list", "listing tags of " + repo, nullptr)) {

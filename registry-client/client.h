@@ -155,6 +155,12 @@ public:
     /// needs `storage.delete.enabled: true` (the error says so otherwise).
     void delete_manifest(const std::string& repo, const std::string& digest);
 
+    /// Whether the registry deletes manifests (`storage.delete.enabled`), asked
+    /// with a DELETE of a manifest that does not exist in `repo`: 2.8 answers
+    /// 404 when deletes are enabled and 405 UNSUPPORTED when they are not, and
+    /// deletes nothing either way. Throws for any other answer.
+    bool deletes_enabled(const std::string& repo);
+
     /// The repository's tags, sorted; a `null` list reads as empty. Follows
     /// `Link` pages. Throws (NAME_UNKNOWN) for an unknown repository.
     std::vector<std::string> tags(const std::string& repo);

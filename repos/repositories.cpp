@@ -19,14 +19,6 @@ namespace {
 
 constexpr unsigned kHookMode = 0755;
 
-std::string shell_quote(const std::string& word) {
-    std::string quoted = "'";
-    for (const char c : word) {
-        quoted += (c == '\'') ? std::string("'\\''") : std::string(1, c);
-    }
-    return quoted + "'";
-}
-
 void install_hook(const fs::path& repo_path, const HookTarget& hook) {
     const fs::path hooks_dir = repo_path / "hooks";
     std::error_code error;
@@ -156,16 +148,6 @@ std::optional<RepositorySummary> summarize(const fs::path& git_root, const fs::p
 }
 
 }  // namespace
-
-std::string post_receive_stub(const HookTarget& target) {
-    std::string command = shell_quote(target.executable.string());
-    if (target.config_file) {
-        command += " --config " + shell_quote(target.config_file->string());
-    }
-    return "#!/bin/sh\n"
-           "# Installed by `kiln init`; running `kiln init` again rewrites it.\n"
-           "exec " + command + " hook post-receive\n";
-}
 
 InitResult init_repository(const fs::path& git_root, const std::string& name, const HookTarget& hook) {
     require_git_root_owner(git_root, name);

@@ -6,18 +6,9 @@
 #include <string>
 #include <vector>
 
+#include "repos/hook_stub.h"
+
 namespace kiln::repos {
-
-/// What the installed post-receive stub runs: `kiln-hook` (or kiln itself,
-/// which takes the same arguments), with the config that was in effect at
-/// `kiln init`, so several kiln instances can share a box.
-struct HookTarget {
-    std::filesystem::path executable;
-    std::optional<std::filesystem::path> config_file;
-};
-
-/// The text of `hooks/post-receive` for `target`: a three-line shell stub.
-std::string post_receive_stub(const HookTarget& target);
 
 struct InitResult {
     std::filesystem::path path;  ///< the bare repository, `<git_root>/<name>.git`

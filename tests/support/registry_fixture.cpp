@@ -63,7 +63,7 @@ RegistryFixture::RegistryFixture(Options options) : options_(std::move(options))
     std::string config = "version: 0.1\n"
                          "log:\n  level: warn\n  accesslog:\n    disabled: true\n"
                          "storage:\n  filesystem:\n    rootdirectory: " + (dir_ / "storage").string() + "\n"
-                         "  delete:\n    enabled: true\n"
+                         "  delete:\n    enabled: " + (options_.deletes ? "true" : "false") + "\n"
                          "http:\n  addr: 127.0.0.1:" + std::to_string(port_) + "\n  secret: kiln-test-secret\n";
     if (options_.auth) {
         dir_.write("htpasswd", options_.username + ":" + bcrypt(options_.password) + "\n");

@@ -9,12 +9,13 @@
 namespace kiln::test {
 
 /// A real `docker-registry serve` on 127.0.0.1 and a free port, storing in a
-/// temp dir, deletes enabled, optionally with htpasswd (bcrypt) auth. Killed
+/// temp dir, deletes enabled (unless told not to), optionally with htpasswd (bcrypt) auth. Killed
 /// and removed on destruction.
 class RegistryFixture {
 public:
     struct Options {
         bool auth = false;
+        bool deletes = true;  ///< storage.delete.enabled
         std::string username = "kiln";
         std::string password = "s3cret";
     };

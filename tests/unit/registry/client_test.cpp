@@ -132,6 +132,22 @@ TEST_CASE("tags are sorted and the catalog hides emptied repositories", "[regist
                       "listing tags of nothere: registry said NAME_UNKNOWN: repository name not known to registry");
 }
 
+TEST_CASE("the client tells whether the registry deletes manifests and deletes nothing", "[registry][real]") {
+    SECTION("deletes enabled") {
+        RegistryFixture registry;
+        Client client(options_for(registry));
+        CHECK(client.deletes_enabled("kiln-doctor"));
+        CHECK(client.catalog().empty());
+    }
+    SECTION("deletes disabled") {
+        RegistryFixture::Options options;
+        options.deletes = false;
+        RegistryFixture registry(options);
+        Client client(options_for(registry));
+        CHECK_FALSE(client.deletes_enabled("kiln-doctor"));
+    }
+}
+
 TEST_CASE("a registry that is down gives a clear error", "[registry][real]") {
     RegistryFixture registry;
     Client client(options_for(registry));
