@@ -163,13 +163,14 @@ TEST_CASE("a detached push queues durably and says how to follow", "[hooks][git]
     context.repo_path = repo.path();
     context.options.detach = true;
     context.host = "buildbox";
+    context.user = "git";
     context.start_runner = false;
     std::istringstream in(kZero + " " + sha + " refs/heads/main\nnot-a-line\n");
     std::ostringstream out;
     CHECK(kiln::hooks::run_post_receive(context, in, out, [] { return true; }) == 0);
     CHECK(out.str() ==
           "[kiln] ignoring malformed hook input line 2: expected 'OLD NEW REF', got 'not-a-line'\n"
-          "[kiln] build repo#1 queued (follow: ssh buildbox kiln logs repo 1 -f)\n"
+          "[kiln] build repo#1 queued (follow: ssh git@buildbox kiln logs repo 1 -f)\n"
           "[kiln] kiln.detach: not waiting for the build\n");
 
     const kiln::queue::StateLayout layout(config.state_dir);
