@@ -16,4 +16,12 @@ std::string show_command(const std::string& repo, int number) {
     return "kiln show " + repo + " " + std::to_string(number);
 }
 
+std::string ssh_command(const std::string& user, const std::string& host, const std::string& command) {
+    std::string line = "ssh ";
+    line += user.empty() ? kUserPlaceholder : user;
+    line += '@';
+    line += host.empty() ? kHostPlaceholder : host;
+    return line + " " + command;
+}
+
 }  // namespace kiln

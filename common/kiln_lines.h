@@ -23,4 +23,14 @@ std::string follow_command(const std::string& repo, int number);
 /// How to read its result later: `kiln show app 42`.
 std::string show_command(const std::string& repo, int number);
 
+/// What a printed command holds where kiln cannot name the box's user or host:
+/// plainly not a name, so nobody pastes it unchanged into a wrong login.
+inline constexpr std::string_view kUserPlaceholder = "<user>";
+inline constexpr std::string_view kHostPlaceholder = "<host>";
+
+/// `command` as a pusher runs it on the build box, logged in as `user`:
+/// `ssh git@buildbox kiln logs app 42 -f`. An empty `user` or `host` becomes
+/// its placeholder.
+std::string ssh_command(const std::string& user, const std::string& host, const std::string& command);
+
 }  // namespace kiln

@@ -44,7 +44,10 @@ struct NotifyConfig {
 /// Per-repo settings: `.kiln.yml` at the root of the pushed commit, on top of
 /// the global `defaults:`.
 struct RepoConfig {
-    std::vector<std::string> branches{"main"};       ///< globs, matched with fnmatch
+    /// Globs, matched with fnmatch. Both usual default branch names: `kiln init`
+    /// makes HEAD `main`, but a clone made by a git that defaults to `master`
+    /// (Debian's) pushes `master`, and a push never moves the bare repo's HEAD.
+    std::vector<std::string> branches{"main", "master"};
     std::vector<std::string> targets{"build"};       ///< make targets, in order
     std::optional<std::chrono::seconds> timeout;     ///< unset: runner.timeout
     Workspace workspace = Workspace::reuse;

@@ -1,9 +1,5 @@
 #include "hooks/post_receive.h"
 
-#include <unistd.h>
-
-#include <array>
-#include <climits>
 #include <memory>
 #include <system_error>
 
@@ -15,6 +11,7 @@
 #include "common/text.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
+#include "hooks/box_login.h"
 #include "queue/enqueue.h"
 #include "queue/log_follow.h"
 #include "queue/runner_lock.h"
@@ -118,8 +115,16 @@ std::string final_line(const queue::BuildRecord& record) {
     return line;
 }
 
-std::string follow_hint(const std::string& host, const queue::BuildRecord& record) {
-    return "ssh " + host + " " + follow_command(record.id.repo, record.id.number);
+// Whom the pusher logs in as, and where, to run kiln on this box.
+struct BoxLogin {
+    std::string user;
+    std::string host;
+
+    std::string ssh(const std::string& command) const { return ssh_command(user, host, command); }
+};
+
+std::string follow_hint(const BoxLogin& box, const queue::BuildRecord& record) {
+    return box.ssh(follow_command(record.id.repo, record.id.number));
 }
 
 }  // namespace
@@ -193,8 +198,9 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         return kExitOk;
     }
 
-    // Resolved only now: a push that builds nothing must not wait for a resolver.
-    const std::string host = context.host.empty() ? host_name() : context.host;
+    // Looked up only for a push that builds: one that builds nothing pays nothing more.
+    const BoxLogin box{context.user.empty() ? user_name() : context.user,
+                       context.host.empty() ? host_name() : context.host};
     const queue::StateLayout layout(config.state_dir);
     std::vector<queue::BuildRecord> queued;
     const fs::path repo_path = fs::weakly_canonical(context.repo_path);
@@ -207,12 +213,12 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
             out << kLinePrefix << *repo << " " << build.branch() << ": cannot record this push: " << error.what()
                 << std::endl;
             out << kLinePrefix << "the commit is in the repository; once kiln can write to "
-                << config.state_dir.string() << " again, build it: ssh " << host << " kiln rebuild " << *repo << " "
-                << build.sha.substr(0, 8) << std::endl;
+                << config.state_dir.string() << " again, build it: "
+                << box.ssh("kiln rebuild " + *repo + " " + build.sha.substr(0, 8)) << std::endl;
             continue;
         }
         out << kLinePrefix << "build " << queued.back().id.label() << " queued (follow: "
-            << follow_hint(host, queued.back()) << ")" << std::endl;
+            << follow_hint(box, queued.back()) << ")" << std::endl;
     }
     if (queued.empty()) {
         return kExitOk;
@@ -237,7 +243,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         const queue::FollowResult result =
             queue::follow_build(layout, build.id.repo, build.id.number, out, keep_going, context.follow);
         const queue::BuildRecord& last = result.record;
-        const std::string show = "ssh " + host + " " + show_command(last.id.repo, last.id.number);
+        const std::string show = box.ssh(show_command(last.id.repo, last.id.number));
         if (const std::optional<std::string> line = queue::stalled_line(layout, result, show)) {
             out << *line << std::endl;
             exit_code = kExitFailed;
@@ -246,8 +252,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         if (result.end == queue::FollowEnd::left) {
             // The pusher left (Ctrl-C, a dropped connection): the build goes on without them.
             out << kLinePrefix << "stopped following " << last.id.label() << "; it goes on ("
-                << follow_hint(host, last)
-                << ")" << std::endl;
+                << follow_hint(box, last) << ")" << std::endl;
             return exit_code;
         }
         out << final_line(last) << std::endl;
@@ -256,14 +261,6 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
         }
     }
     return exit_code;
-}
-
-std::string host_name() {
-    std::array<char, HOST_NAME_MAX + 1> name{};
-    if (::gethostname(name.data(), name.size() - 1) != 0) {
-        return "localhost";
-    }
-    return name.data();
 }
 
 }  // namespace kiln::hooks

@@ -43,13 +43,14 @@ struct PostReceiveContext {
     std::filesystem::path repo_path;           ///< the repository receiving the push (GIT_DIR)
     PushOptions options;
     std::filesystem::path kiln_executable;     ///< started as `kiln runner` when no runner runs
-    std::string host;                          ///< named in `ssh HOST kiln logs ...`; empty: host_name()
+    std::string host;                          ///< named in `ssh USER@HOST kiln logs ...`; empty: host_name()
+    std::string user;                          ///< named in `ssh USER@HOST kiln logs ...`; empty: user_name()
     bool start_runner = true;                  ///< unit tests queue without a runner
     queue::FollowOptions follow;              ///< unit tests wait less for a stalled build
 };
 
 /// The post-receive hook: plans the push, queues each build (printing
-/// `[kiln] build app#42 queued (follow: ssh HOST kiln logs app 42 -f)`), starts
+/// `[kiln] build app#42 queued (follow: ssh git@HOST kiln logs app 42 -f)`), starts
 /// a detached runner when none holds the runner lock, then (unless
 /// `kiln.detach`) streams each build's log to `out`, first saying why it waits
 /// when it does (`[kiln] app#42 waits for app#41 on main`), and ends it with
@@ -63,9 +64,5 @@ struct PostReceiveContext {
 /// one's end could not be seen. Throws StateError when the state dir cannot be read.
 int run_post_receive(const PostReceiveContext& context, std::istream& in, std::ostream& out,
                      const std::function<bool()>& keep_going);
-
-/// This machine's host name. Not the resolver's canonical name: a push must
-/// never wait on DNS.
-std::string host_name();
 
 }  // namespace kiln::hooks

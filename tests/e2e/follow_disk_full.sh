@@ -35,7 +35,7 @@ assert_eq "$(cat "$T/follow.err")" "[kiln] app#1: kiln cannot write to $STATE_DI
 wait "$pusher"
 sed 's/^/  push| /' "$T/push.out" >&2
 remote_lines >"$T/remote"
-assert_file_line "$T/remote" "[kiln] app#1: kiln cannot write to $STATE_DIR (No space left on device); its result is recorded once space is freed: ssh $(uname -n) kiln show app 1"
+assert_file_line "$T/remote" "[kiln] app#1: kiln cannot write to $STATE_DIR (No space left on device); its result is recorded once space is freed: $(ssh_hint kiln show app 1)"
 
 step "space freed: the runner records the end"
 free_state_dir

@@ -25,7 +25,7 @@ sha="$(git -C "$CLONE" rev-parse HEAD)"
 assert_eq "$(git --git-dir="$GIT_ROOT/app.git" rev-parse main)" "$sha" "main in the repository"
 remote_lines >"$T/remote"
 assert_eq "$(cat "$T/remote")" "[kiln] app main: cannot record this push: writing '$STATE_DIR/builds/app/2/build.json': No space left on device
-[kiln] the commit is in the repository; once kiln can write to $STATE_DIR again, build it: ssh $(uname -n) kiln rebuild app ${sha:0:8}" "hook output"
+[kiln] the commit is in the repository; once kiln can write to $STATE_DIR again, build it: $(ssh_hint kiln rebuild app "${sha:0:8}")" "hook output"
 assert_eq "$(ls "$STATE_DIR/builds/app")" 1 "build folders of app"
 [ -z "$(ls -A "$STATE_DIR/queue")" ] || fail "a job was queued: $(ls "$STATE_DIR/queue")"
 [ -z "$(temp_files)" ] || fail "temp files were left: $(temp_files)"

@@ -270,10 +270,19 @@ user_dir() {
     echo "$T/$1"
 }
 
-# queued_line REPO N: the line the hook prints when it queues build N. The
-# hook names the box by gethostname() (`uname -n`), which works on every
-# machine; `hostname -f` fails where the name does not resolve.
-queued_line() { echo "[kiln] build $1#$2 queued (follow: ssh $(uname -n) kiln logs $1 $2 -f)"; }
+# ssh_hint COMMAND...: a command the hook tells the pusher to run on the box,
+# `ssh USER@HOST COMMAND`: the user the hook runs as, and the box by
+# gethostname() (`uname -n`), which works on every machine (`hostname -f`
+# fails where the name does not resolve); a box without a name is `<host>`.
+ssh_hint() {
+    local host
+    host="$(uname -n)"
+    [ -n "$host" ] && [ "$host" != "(none)" ] || host="<host>"
+    echo "ssh $KILN_USER@$host $*"
+}
+
+# queued_line REPO N: the line the hook prints when it queues build N.
+queued_line() { echo "[kiln] build $1#$2 queued (follow: $(ssh_hint kiln logs "$1" "$2" -f))"; }
 
 # runner_pids: the pids of kiln runners of the test user.
 runner_pids() { pgrep -u "$KILN_USER" -f -- "$KILN --config $KILN_CONFIG_FILE runner" || true; }

@@ -35,7 +35,7 @@ TEST_CASE("the built-in defaults print as YAML with every key", "[config]") {
           "  keep_builds: 100\n"
           "  path: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
           "defaults:\n"
-          "  branches: [main]\n"
+          "  branches: [main, master]\n"
           "  targets: [build]\n"
           "  timeout: 30m  # runner.timeout\n"
           "  workspace: reuse\n"

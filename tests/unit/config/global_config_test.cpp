@@ -22,7 +22,7 @@ TEST_CASE("an empty global config gives the built-in defaults", "[config]") {
         CHECK(config.runner.log_max == 50'000'000u);
         CHECK(config.runner.keep_builds == 100);
         CHECK(config.runner.path == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
-        CHECK(config.defaults.branches == std::vector<std::string>{"main"});
+        CHECK(config.defaults.branches == std::vector<std::string>{"main", "master"});
         CHECK(config.defaults.targets == std::vector<std::string>{"build"});
         CHECK_FALSE(config.defaults.image);
     }

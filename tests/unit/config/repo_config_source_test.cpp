@@ -22,7 +22,7 @@ TEST_CASE(".kiln.yml is read from the pushed commit, not from a checkout", "[con
     const RepoConfig at_first = load_repo_config(repo.path(), first, defaults);
     CHECK(at_first.timeout == 5min);
     CHECK(at_first.targets == std::vector<std::string>{"all"});
-    CHECK(at_first.branches == std::vector<std::string>{"main"});
+    CHECK(at_first.branches == std::vector<std::string>{"main", "master"});
 
     const RepoConfig at_second = load_repo_config(repo.path(), second, defaults);
     CHECK(at_second.timeout == 7min);

@@ -273,6 +273,16 @@ TEST_CASE("branch globs select branches with fnmatch", "[config]") {
     CHECK_FALSE(kiln::config::branch_selected(config, "main"));
 }
 
+TEST_CASE("by default both main and master build, and nothing else", "[config]") {
+    const RepoConfig config;
+    CHECK(kiln::config::branch_selected(config, "main"));
+    CHECK(kiln::config::branch_selected(config, "master"));
+    CHECK_FALSE(kiln::config::branch_selected(config, "feature"));
+    CHECK_FALSE(kiln::config::branch_selected(config, "mastery"));
+    const RepoConfig only_main = kiln::config::parse_repo_config("branches: [main]\n", ".kiln.yml", config);
+    CHECK_FALSE(kiln::config::branch_selected(only_main, "master"));
+}
+
 TEST_CASE("tag templates expand {branch} into a valid tag", "[config]") {
     CHECK(kiln::config::expand_tag("latest", "main") == "latest");
     CHECK(kiln::config::expand_tag("{branch}", "main") == "main");

@@ -49,11 +49,23 @@ TEST_CASE("only branches selected by .kiln.yml of the pushed commit are built", 
     CHECK(plan.builds[0].sha == plain);
     CHECK(plan.builds[1].branch() == "release/1");
     CHECK(plan.notes == std::vector<std::string>{
-                            "branch 'feature' is not in branches (main): not building",
+                            "branch 'feature' is not in branches (main, master): not building",
                             "refs/tags/v1 is a tag: not building",
                             "refs/heads/gone deleted: nothing to build",
                             "refs/notes/commits is not a branch: not building",
                         });
+}
+
+TEST_CASE("without branches set, a push of master builds as one of main does", "[hooks][git]") {
+    const kiln::git::Library libgit2;
+    kiln::test::TempRepo repo;
+    const std::string sha = repo.commit("master", {{"Makefile", "build:\n"}});
+    HookInput input;
+    input.updates = {update("refs/heads/master", sha)};
+    const kiln::hooks::PushPlan plan = kiln::hooks::plan_push(config_for(repo), repo.path(), "repo", input, {});
+    REQUIRE(plan.builds.size() == 1);
+    CHECK(plan.builds[0].branch() == "master");
+    CHECK(plan.notes.empty());
 }
 
 TEST_CASE("a commit without a Makefile at its root builds nothing", "[hooks][git]") {
@@ -151,13 +163,14 @@ TEST_CASE("a detached push queues durably and says how to follow", "[hooks][git]
     context.repo_path = repo.path();
     context.options.detach = true;
     context.host = "buildbox";
+    context.user = "git";
     context.start_runner = false;
     std::istringstream in(kZero + " " + sha + " refs/heads/main\nnot-a-line\n");
     std::ostringstream out;
     CHECK(kiln::hooks::run_post_receive(context, in, out, [] { return true; }) == 0);
     CHECK(out.str() ==
           "[kiln] ignoring malformed hook input line 2: expected 'OLD NEW REF', got 'not-a-line'\n"
-          "[kiln] build repo#1 queued (follow: ssh buildbox kiln logs repo 1 -f)\n"
+          "[kiln] build repo#1 queued (follow: ssh git@buildbox kiln logs repo 1 -f)\n"
           "[kiln] kiln.detach: not waiting for the build\n");
 
     const kiln::queue::StateLayout layout(config.state_dir);
