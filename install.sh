@@ -177,28 +177,31 @@ install_box() {
 }
 
 print_next_steps() {
-    local where="$1" addr="$2" host
+    local where="$1" addr="$2" host cmd="$kiln"
     host="$(this_host)"
+    # The short name where an ssh session's PATH finds it.
+    case "$bin_dir" in /usr/local/bin | /usr/bin) cmd=kiln ;; esac
+    case "$addr" in 127.* | localhost:*) where=loopback ;; esac
     echo
     echo "kiln is set up on $host. Next:"
     echo
     echo "1. Let a developer push: add their public key (e.g. ~/.ssh/id_ed25519.pub, copied here):"
     echo "     sudo -u $user tee -a $home/.ssh/authorized_keys < id_ed25519.pub"
     echo "2. Make a repository for an app (examples/app in this checkout is one):"
-    echo "     sudo -u $user $kiln init app"
+    echo "     sudo -u $user $cmd init app"
     echo "3. On the developer's machine, in the app's git repository:"
     echo "     git remote add build $user@$host:$git_root/app.git"
     echo "     git push build main"
-    echo "   Follow a build later: ssh $user@$host kiln logs app -f"
+    echo "   Follow a build later: ssh $user@$host $cmd logs app -f"
     echo "4. A deploy host pulls from the registry and runs the app; in a kiln checkout there:"
     case "$where" in
         tailscale | given) echo "     sudo ./install.sh --deploy-host $addr" ;;
         loopback)
-            echo "     sudo ./install.sh --deploy-host ADDRESS:5000"
-            echo "   The registry listens on 127.0.0.1:5000: only this box reaches it. For a deploy host,"
-            echo "   start Tailscale here (tailscale up) and run install.sh again, or give an address on a"
-            echo "   private network: sudo ./install.sh --registry-addr ADDRESS:5000 (it has no auth: never"
-            echo "   a public address), then set registry.url to http://ADDRESS:5000 in $config." ;;
+            echo "     sudo ./install.sh --deploy-host ADDRESS:${addr##*:}"
+            echo "   The registry listens on $addr: only this box reaches it. For a deploy host, start"
+            echo "   Tailscale here (tailscale up) and run install.sh again, or give an address on a private"
+            echo "   network: sudo ./install.sh --registry-addr ADDRESS:${addr##*:} (it has no auth: never a"
+            echo "   public address); then set registry.url to http://ADDRESS:${addr##*:} in $config." ;;
         *)
             if [ "$registry" != none ]; then
                 echo "     sudo ./install.sh --deploy-host ${registry#*://}"
@@ -206,9 +209,7 @@ print_next_steps() {
                 echo "     (no registry: --registry none)"
             fi ;;
     esac
-    if "$kiln" doctor --help >/dev/null 2>&1; then
-        echo "5. Check the box at any time: sudo -u $user kiln doctor"
-    fi
+    echo "5. Check the box at any time: sudo -u $user $cmd doctor"
 }
 
 case "$action" in
