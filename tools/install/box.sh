@@ -97,9 +97,11 @@ setup_runner() {
     local log="$state_dir/runner.log"
     # Owned by the user, like the log of a runner a push starts.
     [ -e "$log" ] || install -m 644 -o "$user" -g "$group" /dev/null "$log"
-    (cd / && setsid setpriv --reuid="$user" --regid="$group" --init-groups \
+    # exec: no shell may stay behind holding install.sh's stdout (a pipe to
+    # `tee` would never end).
+    (cd / && exec setsid setpriv --reuid="$user" --regid="$group" --init-groups \
         env -i HOME="$home" USER="$user" LOGNAME="$user" PATH="$default_path" LANG=C.UTF-8 \
-        "$kiln" --config "$config" runner </dev/null >>"$log" 2>&1 &)
+        "$kiln" --config "$config" runner </dev/null >>"$log" 2>&1) &
     note "systemd does not run here: started a runner in the background as $user (log $log);"
     note "when it is not running, the next push starts one"
 }
