@@ -1,167 +1,219 @@
 #!/usr/bin/env bash
-# Sets up a kiln build box on Debian/Ubuntu: `sudo ./install.sh`.
-# Idempotent: run it again after a `git pull` to rebuild and reinstall; it
-# never overwrites /etc/kiln/config.yaml or an existing user's settings.
+# Sets up a kiln build box (or, with --deploy-host, a deploy host) on Debian 12
+# or Ubuntu: `sudo ./install.sh`. Safe to run again, after a `git pull` too: it
+# rebuilds what changed, replaces an installed file only when its content
+# differs, restarts only what changed, and never overwrites
+# /etc/kiln/config.yaml or a secret.
 set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: sudo ./install.sh [--prefix DIR] [--registry [ADDR]] [--no-service] [--no-tests] [--help]
+usage: sudo ./install.sh [OPTIONS]
 
-  1. apt-get installs what kiln needs to build and run (packages.txt; nothing when
-     everything is installed)
-  2. builds kiln (in /var/cache/kiln/build, RelWithDebInfo) and runs its unit tests
-  3. installs it, stripped: DIR/bin/kiln and DIR/bin/kiln-hook (DIR: --prefix,
-     default /usr/local)
-  4. creates the user 'git' (home /srv/git, a normal shell so `ssh git@box kiln ...`
-     works, subordinate uid/gid ranges so buildah and podman build images without
-     a daemon), /srv/git and /var/lib/kiln owned by it, /etc/kiln/secrets (0700)
-  5. writes /etc/kiln/config.yaml from the sample when it does not exist
-  6. installs the kiln-runner systemd unit and enables it, when systemd runs
+Sets up this machine as a build box: developers push to git@THIS-BOX:/srv/git/NAME.git,
+kiln builds each push with make and keeps the images in a registry on this box.
 
-  --registry [ADDR]  also configure the Debian docker-registry to listen on ADDR
-                     (default 127.0.0.1:5000) with deletes enabled, and (re)start it
-  --no-service       do not install or enable the systemd unit
-  --no-tests         skip the unit tests
-Then: add developers' keys to /srv/git/.ssh/authorized_keys and run
-  sudo -u git kiln init app      # then: git push git@box:/srv/git/app.git main
+  1. apt-get installs the build and run packages of packages.txt (none when all
+     are installed)
+  2. builds kiln (Release, in /var/cache/kiln/build, kept so that a re-run
+     rebuilds only what changed) and runs its unit tests
+  3. installs PREFIX/bin/kiln and PREFIX/bin/kiln-hook, stripped, when they changed
+  4. the user USER (home /srv/git, which is kiln's git_root; a login shell, so
+     `ssh USER@box kiln ...` works; subordinate uid/gid ranges, so buildah builds
+     images as it without a daemon), /var/lib/kiln, /etc/kiln/secrets (0700)
+  5. /etc/kiln/config.yaml from the sample, with registry.url set, once: a re-run
+     never overwrites it and says when the sample changed since
+  6. a registry: Debian's docker-registry with kiln's config /etc/kiln/registry.yml
+     (deletes enabled, a random http.secret kept in /etc/kiln/registry.secret),
+     listening on this box's Tailscale address, port 5000, when `tailscale ip -4`
+     answers, else on 127.0.0.1:5000; the kiln-registry systemd unit, or without
+     systemd a background process (/run/kiln/registry.pid, /var/log/kiln/registry.log)
+  7. the runner: the kiln-runner systemd unit, or without systemd a background
+     process as USER (a push starts one too when none runs)
+  It ends by printing the next steps with this box's name.
+
+Options:
+  --user NAME                the git user (default: git)
+  --prefix DIR               where bin/kiln goes (default: /usr/local)
+  --registry-addr HOST:PORT  where the local registry listens (default: above)
+  --registry URL             use the registry at http(s)://HOST[:PORT] instead of a
+                             local one (written into a new config.yaml)
+  --registry none            no registry (a build that makes an image fails)
+  --no-tests                 do not build or run the unit tests (a faster build)
+  --deploy-host HOST:PORT    set up a deploy host instead, HOST:PORT being the build
+                             box's registry: kiln (for `kiln watch`), /etc/kiln/config.yaml
+                             with registry.url http://HOST:PORT, /etc/kiln/watch.env and
+                             the kiln-watch unit (enabled when docker and systemd run);
+                             no git user, registry or runner
+  --uninstall                remove what install.sh installed: the services and the
+                             background processes it started, the binaries, the units,
+                             /etc/kiln/registry.yml and /var/cache/kiln. It keeps the
+                             repositories (/srv/git), the builds (/var/lib/kiln), the
+                             images (/var/lib/docker-registry), /etc/kiln (config and
+                             secrets), /var/log/kiln, the users and the packages.
+  -h, --help                 this text
+
+Exit status: 0 done, 1 bad usage, 2 a step failed (it says which).
 USAGE
 }
 
+usage_error() { echo "install.sh: $*; see ./install.sh --help" >&2; exit 1; }
+fail() { echo "install.sh: $*" >&2; exit 2; }
+step() { echo "==> $*"; }
+note() { echo "    $*"; }
+
+user=git
 prefix=/usr/local
+registry=local
 registry_addr=""
-service=1
 tests=1
+action=box
+deploy_registry=""
 while [ $# -gt 0 ]; do
     case "$1" in
-        --prefix) prefix="$2"; shift ;;
-        --registry)
-            registry_addr=127.0.0.1:5000
-            if [ $# -gt 1 ] && [[ "$2" != -* ]]; then registry_addr="$2"; shift; fi ;;
-        --no-service) service=0 ;;
+        --user | --prefix | --registry | --registry-addr | --deploy-host)
+            if [ $# -lt 2 ] || [ -z "$2" ]; then usage_error "$1 needs a value"; fi
+            case "$1" in
+                --user) user="$2" ;;
+                --prefix) prefix="$2" ;;
+                --registry) registry="$2" ;;
+                --registry-addr) registry_addr="$2" ;;
+                --deploy-host) action=deploy deploy_registry="$2" ;;
+            esac
+            shift ;;
         --no-tests) tests=0 ;;
-        -h|--help) usage; exit 0 ;;
-        *) echo "install.sh: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
+        --uninstall) action=uninstall ;;
+        -h | --help) usage; exit 0 ;;
+        *) usage_error "unknown option '$1'" ;;
     esac
     shift
 done
 
-if [ "$(id -u)" -ne 0 ]; then
-    echo "install.sh: run it as root: sudo ./install.sh" >&2
-    exit 1
+host_port_re='^[A-Za-z0-9.-]+:[0-9]+$'
+case "$registry" in
+    local | none) ;;
+    http://?* | https://?*) registry="${registry%/}" ;;
+    *) usage_error "--registry takes http(s)://HOST[:PORT] or none, not '$registry'" ;;
+esac
+if [ -n "$registry_addr" ]; then
+    [[ "$registry_addr" =~ $host_port_re ]] || usage_error "--registry-addr takes HOST:PORT, not '$registry_addr'"
+    [ "$registry" = local ] || usage_error "--registry-addr is for the local registry, not with --registry $registry"
 fi
+if [ "$action" = deploy ]; then
+    case "$deploy_registry" in
+        http://?* | https://?*) deploy_registry="${deploy_registry%/}" ;;
+        *)
+            [[ "$deploy_registry" =~ $host_port_re ]] || usage_error "--deploy-host takes the build box's registry, HOST:PORT, not '$deploy_registry'"
+            deploy_registry="http://$deploy_registry" ;;
+    esac
+fi
+[[ "$prefix" == /* ]] || usage_error "--prefix takes an absolute directory, not '$prefix'"
+[ "$(id -u)" -eq 0 ] || { echo "install.sh: run it as root: sudo ./install.sh" >&2; exit 1; }
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 cd "$repo"
 # shellcheck source=tools/deps.sh
 source tools/deps.sh
-step() { echo "==> $*"; }
-systemd_runs() { [ -d /run/systemd/system ]; }
+# shellcheck source=tools/install/common.sh
+source tools/install/common.sh
+# shellcheck source=tools/install/build.sh
+source tools/install/build.sh
+# shellcheck source=tools/install/box.sh
+source tools/install/box.sh
+# shellcheck source=tools/install/registry.sh
+source tools/install/registry.sh
+# shellcheck source=tools/install/deploy_host.sh
+source tools/install/deploy_host.sh
+# shellcheck source=tools/install/uninstall.sh
+source tools/install/uninstall.sh
 
-kiln_ensure_packages build run
+bin_dir="$prefix/bin"
+kiln="$bin_dir/kiln"
+libexec_dir="$prefix/libexec/kiln"
+etc_dir=/etc/kiln
+config="$etc_dir/config.yaml"
+config_sample="$etc_dir/config.yaml.sample"
+registry_config="$etc_dir/registry.yml"
+registry_secret="$etc_dir/registry.secret"
+registry_user=docker-registry
+registry_storage=/var/lib/docker-registry
+watch_env="$etc_dir/watch.env"
+watch_user="kiln-watch"
+cache_dir=/var/cache/kiln
+build_dir="$cache_dir/build"
+stage_dir="$cache_dir/stage"
+run_dir=/run/kiln
+log_dir=/var/log/kiln
+unit_dir=/etc/systemd/system
+default_path=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 
-# Outside the checkout: a build tree is over a gigabyte, and a cache (kept so
-# that a re-run after `git pull` rebuilds only what changed).
-build="${KILN_INSTALL_BUILD_DIR:-/var/cache/kiln/build}"
-step "building kiln in $build"
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_INSTALL_PREFIX="$prefix" >/dev/null
-cmake --build "$build" -j"$(nproc)"
-if [ "$tests" = 1 ]; then
-    step "unit tests"
-    unit_log="$build/unit-tests.log"
-    if ! (cd "$build" && ctest -L unit --output-on-failure -j"$(nproc)") >"$unit_log" 2>&1; then
-        cat "$unit_log"
-        echo "install.sh: unit tests failed (log: $unit_log); nothing was installed" >&2
-        exit 2
+install_box() {
+    local url="" addr="" where=""
+    kiln_ensure_packages build run
+    build_and_install kiln kiln-hook
+    case "$registry" in
+        local)
+            if [ -n "$registry_addr" ]; then
+                addr="$registry_addr" where=given
+            elif addr="$(tailscale_ip)" && [ -n "$addr" ]; then
+                addr="$addr:5000" where=tailscale
+            else
+                addr=127.0.0.1:5000 where=loopback
+            fi
+            url="http://$addr" ;;
+        none) ;;
+        *) url="$registry" ;;
+    esac
+    git_root=/srv/git state_dir=/var/lib/kiln secrets_dir="$etc_dir/secrets"
+    write_config "$url"
+    git_root="$(config_value git_root)" state_dir="$(config_value state_dir)" secrets_dir="$(config_value secrets_dir)"
+    setup_user
+    if [ -n "$addr" ]; then
+        setup_registry "$addr"
     fi
-    grep -E '^[0-9]+% tests passed' "$unit_log"
-fi
-step "installing into $prefix"
-cmake --install "$build" --prefix "$prefix" --strip >/dev/null
-kiln="$prefix/bin/kiln"
-"$kiln" version
+    check_config_url "$url"
+    setup_runner
+    print_next_steps "$where" "$addr"
+}
 
-step "user git, /srv/git, /var/lib/kiln"
-if ! id git >/dev/null 2>&1; then
-    useradd --system --create-home --home-dir /srv/git --shell /bin/bash --comment "kiln git repositories" git
-fi
-# useradd --system gives no subordinate ids, and without them buildah and
-# podman fail as this user ("error setting supplemental groups list").
-subid_range() { awk -F: -v u="$1" '$1 == u { found = 1 } END { exit !found }' "$2"; }
-free_subid_start() { awk -F: 'BEGIN { top = 100000 } { if ($2 + $3 > top) top = $2 + $3 } END { print top }' "$1"; }
-for kind in uid gid; do
-    file="/etc/sub$kind"
-    touch "$file"
-    if ! subid_range git "$file"; then
-        start="$(free_subid_start "$file")"
-        usermod "--add-sub${kind}s" "$start-$((start + 65535))" git
-    fi
-done
-# A locked account ('!') cannot log in even with a key when sshd runs without PAM.
-if [ "$(getent shadow git | cut -d: -f2)" = '!' ]; then
-    usermod -p '*' git
-fi
-install -d -o git -g git -m 755 /srv/git /var/lib/kiln
-install -d -o git -g git -m 700 /srv/git/.ssh
-install -d -m 755 /etc/kiln
-install -d -o git -g git -m 700 /etc/kiln/secrets
+print_next_steps() {
+    local where="$1" addr="$2" host cmd="$kiln"
+    host="$(this_host)"
+    # The short name where an ssh session's PATH finds it.
+    case "$bin_dir" in /usr/local/bin | /usr/bin) cmd=kiln ;; esac
+    case "$addr" in 127.* | localhost:*) where=loopback ;; esac
+    echo
+    echo "kiln is set up on $host. Next:"
+    echo
+    echo "1. Let a developer push: add their public key (e.g. ~/.ssh/id_ed25519.pub, copied here):"
+    echo "     sudo -u $user tee -a $home/.ssh/authorized_keys < id_ed25519.pub"
+    echo "2. Make a repository for an app (examples/app in this checkout is one):"
+    echo "     sudo -u $user $cmd init app"
+    echo "3. On the developer's machine, in the app's git repository:"
+    echo "     git remote add build $user@$host:$git_root/app.git"
+    echo "     git push build main"
+    echo "   Follow a build later: ssh $user@$host $cmd logs app -f"
+    echo "4. A deploy host pulls from the registry and runs the app; in a kiln checkout there:"
+    case "$where" in
+        tailscale | given) echo "     sudo ./install.sh --deploy-host $addr" ;;
+        loopback)
+            echo "     sudo ./install.sh --deploy-host ADDRESS:${addr##*:}"
+            echo "   The registry listens on $addr: only this box reaches it. For a deploy host, start"
+            echo "   Tailscale here (tailscale up) and run install.sh again, or give an address on a private"
+            echo "   network: sudo ./install.sh --registry-addr ADDRESS:${addr##*:} (it has no auth: never a"
+            echo "   public address); then set registry.url to http://ADDRESS:${addr##*:} in $config." ;;
+        *)
+            if [ "$registry" != none ]; then
+                echo "     sudo ./install.sh --deploy-host ${registry#*://}"
+            else
+                echo "     (no registry: --registry none)"
+            fi ;;
+    esac
+    echo "5. Check the box at any time: sudo -u $user $cmd doctor"
+}
 
-if [ -e /etc/kiln/config.yaml ]; then
-    step "/etc/kiln/config.yaml exists: left as it is"
-else
-    step "writing /etc/kiln/config.yaml from the sample"
-    install -m 644 config/kiln.yaml /etc/kiln/config.yaml
-fi
-"$kiln" config check /etc/kiln/config.yaml
-
-if [ -n "$registry_addr" ]; then
-    step "docker-registry on $registry_addr with deletes enabled"
-    registry_config=/etc/docker/registry/config.yml
-    if [ -e "$registry_config" ] && [ ! -e "$registry_config.before-kiln" ]; then
-        cp -p "$registry_config" "$registry_config.before-kiln"
-    fi
-    install -d /etc/docker/registry
-    cat >"$registry_config" <<REGISTRY
-# Written by kiln's install.sh (the previous file: config.yml.before-kiln).
-version: 0.1
-log:
-  fields:
-    service: registry
-storage:
-  filesystem:
-    rootdirectory: /var/lib/docker-registry
-  # kiln image rm/prune and image.keep delete manifests.
-  delete:
-    enabled: true
-http:
-  addr: $registry_addr
-  headers:
-    X-Content-Type-Options: [nosniff]
-REGISTRY
-    if systemd_runs; then
-        systemctl enable docker-registry >/dev/null 2>&1 || true
-        systemctl restart docker-registry
-    else
-        echo "systemd does not run here: start it with 'docker-registry serve $registry_config'"
-    fi
-fi
-
-if [ "$service" = 1 ]; then
-    unit=kiln-runner.service
-    step "systemd unit $unit"
-    install -m 644 "$build/$unit" "/etc/systemd/system/$unit"
-    if systemd_runs; then
-        systemctl daemon-reload
-        systemctl enable "$unit" >/dev/null
-        systemctl restart "$unit"
-    else
-        echo "systemd does not run here: the hook starts a runner itself on the first push"
-    fi
-fi
-
-echo
-echo "kiln is installed: $kiln"
-echo "next: add keys to /srv/git/.ssh/authorized_keys, then 'sudo -u git $kiln init app'"
-host="$(hostname -f 2>/dev/null || true)"
-host="${host:-$(uname -n)}"
-echo "      and push: git push git@$host:/srv/git/app.git main"
+case "$action" in
+    box) install_box ;;
+    deploy) install_deploy_host ;;
+    uninstall) uninstall ;;
+esac
