@@ -2,7 +2,9 @@
 
 // The checks run_checks() runs, one group per file; internal to doctor/.
 
+#include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +36,9 @@ std::vector<Check> check_registry(const Setup& setup);
 /// git, make and the image tools on runner.path; what buildah, podman and
 /// docker need besides.
 std::vector<Check> check_tools(const Setup& setup, const ToolUsers& tools);
+
+/// Where `tool` is on `path` (runner.path: directories joined by ':').
+std::optional<std::filesystem::path> find_on_path(const std::string& tool, const std::string& path);
 
 /// docker's daemon socket `socket` (/var/run/docker.sock) accepts the user.
 Check check_docker_socket(const Setup& setup, const std::filesystem::path& socket);

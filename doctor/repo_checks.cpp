@@ -88,7 +88,10 @@ Check check_repo_config(const Setup& setup, const repos::RepositorySummary& repo
         const config::RepoConfig config =
             config::repo_config_at(*root, repo.path.filename().string(), setup.config.defaults);
         const auto [makefile_name, makefile] = read_makefile(repo, *root);
-        const std::optional<ImageTool> tool = image_tool(config, makefile_name, makefile);
+        const std::optional<ImageTool> tool =
+            image_tool(config, makefile_name, makefile, [&setup](const std::string& candidate) {
+                return find_on_path(candidate, setup.config.runner.path).has_value();
+            });
         if (!tool) {
             return passed(name, "config at " + at + " is valid; it names no image tool (no BUILDER)");
         }

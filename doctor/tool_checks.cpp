@@ -30,17 +30,6 @@ std::optional<std::string> package_of(const std::string& tool) {
     return std::nullopt;
 }
 
-std::optional<fs::path> find_on_path(const std::string& tool, const std::string& path) {
-    for (const std::string& dir : split(path, ':')) {
-        const fs::path candidate = fs::path(dir) / tool;
-        std::error_code ignored;
-        if (fs::is_regular_file(candidate, ignored) && ::access(candidate.c_str(), X_OK) == 0) {
-            return candidate;
-        }
-    }
-    return std::nullopt;
-}
-
 std::string used_by(const std::vector<std::string>& repos) {
     return repos.empty() ? "" : ", used by " + join(repos, ", ");
 }
@@ -90,6 +79,17 @@ Check check_subids(const Setup& setup, const std::string& kind, const std::strin
 
 }  // namespace
 
+std::optional<fs::path> find_on_path(const std::string& tool, const std::string& path) {
+    for (const std::string& dir : split(path, ':')) {
+        const fs::path candidate = fs::path(dir) / tool;
+        std::error_code ignored;
+        if (fs::is_regular_file(candidate, ignored) && ::access(candidate.c_str(), X_OK) == 0) {
+            return candidate;
+        }
+    }
+    return std::nullopt;
+}
+
 // docker builds through the daemon's socket, which the user must be allowed to connect to.
 Check check_docker_socket(const Setup& setup, const fs::path& socket) {
     const std::string name = "docker socket";
@@ -108,8 +108,8 @@ Check check_docker_socket(const Setup& setup, const fs::path& socket) {
     }
     if (error == ENOENT) {
         return failed(name, "no Docker daemon: " + socket_path + " does not exist",
-                      setup.sudo + "apt-get install docker.io, or build without a daemon (BUILDER: buildah, "
-                                   "examples/app/buildah.kiln.yml)");
+                      setup.sudo + "apt-get install docker.io, or build without a daemon: env: {BUILDER: buildah} "
+                                   "in .kiln.yml");
     }
     return failed(name, "cannot connect to " + socket_path + " (" + std::strerror(error) + ")",
                   setup.sudo + "systemctl start docker");

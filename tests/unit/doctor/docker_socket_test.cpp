@@ -44,8 +44,7 @@ TEST_CASE("the docker socket check connects to the daemon's socket", "[doctor]")
         CHECK_FALSE(check.ok);
         CHECK(check.detail == "no Docker daemon: " + socket.string() + " does not exist");
         CHECK(check.fix ==
-              "sudo apt-get install docker.io, or build without a daemon (BUILDER: buildah, "
-              "examples/app/buildah.kiln.yml)");
+              "sudo apt-get install docker.io, or build without a daemon: env: {BUILDER: buildah} in .kiln.yml");
     }
     SECTION("a socket nobody listens on") {
         const kiln::UniqueFd stale = bound_socket(socket, false);
