@@ -29,4 +29,7 @@ mkdir -p "$root/var/cache/ccache"
 mount --bind "$ccache_dir" "$root/var/cache/ccache"
 
 hostname buildbox
-exec chroot "$root" /fresh-root/walkthrough.sh
+# A session of its own, as a login has: without one, every process inside
+# belongs to a process group whose leader is outside this pid namespace,
+# and getpgrp() returns 0 (which kiln's leader files rightly refuse).
+exec setsid --wait chroot "$root" /fresh-root/walkthrough.sh
