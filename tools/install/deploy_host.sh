@@ -9,7 +9,7 @@ install_deploy_host() {
     step "kiln watch: $watch_env, the kiln-watch unit"
     if ! id "$watch_user" >/dev/null 2>&1; then
         useradd --system --create-home --home-dir "/var/lib/$watch_user" --shell /usr/sbin/nologin \
-            --comment "kiln watch: deploys the app" "$watch_user"
+            --comment "kiln watch, deploys the app" "$watch_user"
         note "created the user $watch_user"
     fi
     local listen ip
