@@ -55,14 +55,20 @@ show() {
 }
 
 # type_in DIR LOG COMMAND: the newcomer types COMMAND in DIR; its output
-# shows (and goes to $out/LOG.log); returns COMMAND's status.
+# shows as it comes (and goes to $out/LOG.log); returns COMMAND's status.
+# Through a file that tail follows until COMMAND ends, not a pipe: a daemon
+# COMMAND starts may keep its stdout open, and a pipe would then never end.
+# Each command gets an hour, a first build's worst on a loaded machine.
 type_in() {
-    local dir="$1" log="$out/$2.log" command="$3" status
+    local dir="$1" log="$out/$2.log" command="$3" status=0 pid
     echo "dev@$host:${dir/#$dev_home/\~}\$ $command"
-    set +e
-    (cd "$dir" && runuser -u dev -- "${dev_env[@]}" bash -c "$command") 2>&1 | show "$log"
-    status="${PIPESTATUS[0]}"
-    set -e
+    : >"$log.raw"
+    (cd "$dir" && exec timeout --kill-after=10 3600 runuser -u dev -- "${dev_env[@]}" bash -c "$command") \
+        >"$log.raw" 2>&1 </dev/null &
+    pid=$!
+    tail -n +1 -f --pid="$pid" "$log.raw" | show "$log"
+    wait "$pid" || status=$?
+    rm -f "$log.raw"
     return "$status"
 }
 
@@ -187,7 +193,9 @@ wait_for 30 grep -q "image=$registry/app:latest" "$out/watch.log" || fail "kiln 
 echo "  $(head -n 1 "$out/watch.log")"
 
 step "the example app, pushed over SSH as the git user"
-must_type "$dev_home" app "cp -r kiln/examples/app app && cd app && git init -q -b main && git add . && git commit -q -m 'the example app'"
+# README.md's two lines for it, as written.
+must_type "$dev_home" app 'cp -r kiln/examples/app app && cd app
+git init -b main && git add -A && git commit -m "the example app"'
 must_type "$dev_home/app" remote "$(printed install 'git remote add build ')"
 must_type "$dev_home/app" push "$(printed install 'git push build main')"
 sha="$(runuser -u dev -- git -C "$dev_home/app" rev-parse HEAD)"
