@@ -9,6 +9,11 @@
 set -euo pipefail
 root="$1" ccache_dir="$2"
 
+# The root becomes this namespace's root by pivot_root, not chroot: in a
+# chroot the kernel refuses unshare(CLONE_NEWUSER), which buildah needs as
+# the git user. pivot_root wants the new root to be a mount (carrying /proc,
+# which unshare mounted).
+mount --rbind "$root" "$root"
 mount -t tmpfs -o mode=755,nosuid tmpfs "$root/dev"
 for node in null zero full random urandom tty; do
     touch "$root/dev/$node"
@@ -32,4 +37,7 @@ hostname buildbox
 # A session of its own, as a login has: without one, every process inside
 # belongs to a process group whose leader is outside this pid namespace,
 # and getpgrp() returns 0 (which kiln's leader files rightly refuse).
-exec setsid --wait chroot "$root" /fresh-root/walkthrough.sh
+cd "$root"
+mkdir -p .host
+pivot_root . .host
+exec setsid --wait /bin/sh -c 'umount -l /.host && rmdir /.host && cd / && exec /fresh-root/walkthrough.sh'
