@@ -3,7 +3,9 @@
 # installs the packages it needs (packages.txt, sections build and test; apt
 # runs only when one is missing), then
 #   1. a RelWithDebInfo build with -Werror: every unit and end-to-end test;
-#   2. a Debug build with ASan+UBSan: every unit and end-to-end test again.
+#   2. the fresh-root test (tests/fresh-root/run.sh): README.md's path, from
+#      `sudo ./install.sh` to a deployed image, in a clean Debian 12 root;
+#   3. a Debug build with ASan+UBSan: every unit and end-to-end test again.
 # Exits non-zero when a test fails, and (as root, where every test can run)
 # when a test skipped. Run it as root (CI does): the end-to-end tests create a
 # user and start sshd, and skip (exit 77) otherwise.
@@ -11,15 +13,18 @@ set -euo pipefail
 
 usage() {
     cat <<'USAGE'
-usage: tests/run.sh [--no-sanitize] [--sanitize-unit-only] [--unit-only] [--jobs N] [--help]
+usage: tests/run.sh [--no-sanitize] [--sanitize-unit-only] [--unit-only] [--no-fresh-root] [--jobs N] [--help]
 
 Installs what the build and the tests need (apt, as root or through sudo; nothing
 when all is installed), builds kiln twice and runs ctest:
   build-ci/release    RelWithDebInfo, -Werror: unit and end-to-end tests
+  fresh-root          README.md's install and walkthrough in a clean Debian 12
+                      root (tests/fresh-root/run.sh; counts as one test)
   build-ci/sanitize   Debug, ASan+UBSan: unit and end-to-end tests
   --no-sanitize       skip the sanitizer build
   --sanitize-unit-only  only the unit tests in the sanitizer build
-  --unit-only         run only the unit tests (ctest -L unit)
+  --unit-only         run only the unit tests (ctest -L unit); no fresh-root test
+  --no-fresh-root     skip the fresh-root test
   --jobs N            tests run at once (default 2)
 Environment: KILN_BUILD_ROOT (default <repo>/build-ci), KILN_ALLOW_SKIP=1 to let
 tests skip as root, KILN_KEEP_TMP=1 to keep end-to-end temp dirs.
@@ -27,6 +32,7 @@ USAGE
 }
 
 sanitize=1
+fresh_root=1
 sanitize_labels=()
 labels=()
 test_jobs=2
@@ -34,7 +40,8 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --no-sanitize) sanitize=0 ;;
         --sanitize-unit-only) sanitize_labels=(-L unit) ;;
-        --unit-only) labels=(-L unit) ;;
+        --unit-only) labels=(-L unit); fresh_root=0 ;;
+        --no-fresh-root) fresh_root=0 ;;
         --jobs) test_jobs="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "tests/run.sh: unknown argument '$1'" >&2; usage >&2; exit 1 ;;
@@ -96,11 +103,26 @@ run_suite() {
     return "$rc"
 }
 
+# run_fresh_root: tests/fresh-root/run.sh, one test in the totals.
+run_fresh_root() {
+    local stage_start=$SECONDS rc=0
+    stage "[fresh-root] tests/fresh-root/run.sh"
+    tests/fresh-root/run.sh || rc=$?
+    case "$rc" in
+        0) total_passed=$((total_passed + 1)); echo "[fresh-root] passed in $((SECONDS - stage_start))s" ;;
+        77) total_skipped=$((total_skipped + 1)); echo "[fresh-root] skipped" ;;
+        *) total_failed=$((total_failed + 1)); echo "[fresh-root] failed (exit $rc) in $((SECONDS - stage_start))s"; return 1 ;;
+    esac
+}
+
 mkdir -p "$build_root"
 stage "packages: $(kiln_packages build test | tr '\n' ' ')"
 kiln_ensure_packages build test
 
 run_suite release -DCMAKE_BUILD_TYPE=RelWithDebInfo -DKILN_WERROR=ON -DKILN_SANITIZE=OFF || status=1
+if [ "$fresh_root" = 1 ]; then
+    run_fresh_root || status=1
+fi
 if [ "$sanitize" = 1 ]; then
     # Leak checks stay on; halt_on_error makes a sanitizer report fail the test.
     export ASAN_OPTIONS="${ASAN_OPTIONS:-abort_on_error=0:halt_on_error=1:detect_leaks=1}"
