@@ -1,5 +1,28 @@
 # Sourced by install.sh: builds kiln and installs its binaries.
 
+# The binaries the unit tests ran, by content: a re-run whose build changed
+# none of them has nothing new to test.
+tested_binaries() {
+    find "$build_dir" "$build_dir/tests" -maxdepth 1 -type f -perm -u+x \( -name 'kiln*' -o -name 'unit_*' \) \
+        -exec sha256sum {} + | sort -k2
+}
+
+run_unit_tests() {
+    local passed="$cache_dir/unit-tests.passed" log="$cache_dir/unit-tests.log"
+    step "unit tests (log: $log)"
+    if [ -f "$passed" ] && [ "$(tested_binaries)" = "$(cat "$passed")" ]; then
+        note "nothing rebuilt since they passed: $(grep -E '^[0-9]+% tests passed' "$log" || echo "see $log")"
+        return
+    fi
+    rm -f "$passed"
+    if ! ctest --test-dir "$build_dir" -L unit --output-on-failure -j"$(nproc)" >"$log" 2>&1; then
+        grep -E -A 30 '^[0-9]+% tests passed' "$log" >&2 || tail -n 40 "$log" >&2
+        fail "unit tests failed (all of it: $log); nothing was installed"
+    fi
+    note "$(grep -E '^[0-9]+% tests passed' "$log")"
+    tested_binaries >"$passed"
+}
+
 # Sets kiln_changed to 1 when kiln or kiln-hook was (re)installed.
 build_and_install() {
     local with_tests=OFF
@@ -14,12 +37,7 @@ build_and_install() {
         -DKILN_BUILD_TESTS="$with_tests" -DCMAKE_INSTALL_PREFIX="$prefix" -DKILN_USER="$user"
     run_logged "$cache_dir/build.log" "building kiln" cmake --build "$build_dir" -j"$(nproc)"
     if [ "$tests" = 1 ]; then
-        step "unit tests (log: $cache_dir/unit-tests.log)"
-        if ! ctest --test-dir "$build_dir" -L unit --output-on-failure -j"$(nproc)" >"$cache_dir/unit-tests.log" 2>&1; then
-            grep -E -A 30 '^[0-9]+% tests passed' "$cache_dir/unit-tests.log" >&2 || tail -n 40 "$cache_dir/unit-tests.log" >&2
-            fail "unit tests failed (all of it: $cache_dir/unit-tests.log); nothing was installed"
-        fi
-        note "$(grep -E '^[0-9]+% tests passed' "$cache_dir/unit-tests.log")"
+        run_unit_tests
     fi
     # Stripped into a staging tree first, so that an unchanged binary is
     # recognised and left alone.
