@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include "doctor/checks.h"
+#include "common/accounts.h"
 #include "doctor/kiln_user.h"
 
 namespace kiln::doctor {

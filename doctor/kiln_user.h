@@ -14,10 +14,4 @@ namespace kiln::doctor {
 /// identity cannot be taken.
 User become_kiln_user(const std::filesystem::path& git_root);
 
-/// `git` for a uid the password database knows, else `uid 1001`.
-std::string user_name(uid_t uid);
-
-/// `git` for a gid the group database knows, else the number.
-std::string group_name(gid_t gid);
-
 }  // namespace kiln::doctor

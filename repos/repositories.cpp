@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <system_error>
 
-#include <pwd.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "common/accounts.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/names.h"
@@ -68,17 +68,6 @@ void adopt_git_root_owner(const fs::path& git_root, const fs::path& created_top)
     if (root_stat.st_uid != 0) {
         chown_tree(created_top, root_stat.st_uid, root_stat.st_gid);
     }
-}
-
-// `git` for a uid the password database knows, else `uid 1001`.
-std::string user_name(uid_t uid) {
-    struct passwd entry {};
-    struct passwd* found = nullptr;
-    std::string buffer(16384, '\0');
-    if (::getpwuid_r(uid, &entry, buffer.data(), buffer.size(), &found) == 0 && found != nullptr) {
-        return found->pw_name;
-    }
-    return "uid " + std::to_string(uid);
 }
 
 // git refuses a repository that belongs to another user ("dubious
