@@ -1,5 +1,8 @@
 #include "runner/rebuild.h"
 
+#include <optional>
+#include <string_view>
+
 #include "common/error.h"
 #include "libgit2/git.h"
 #include "queue/build_record.h"
@@ -7,7 +10,8 @@
 namespace kiln::runner {
 namespace {
 
-std::string default_branch(const queue::StateLayout& layout, const std::string& repo) {
+// The branch of the newest build that had one.
+std::optional<std::string> built_branch(const queue::StateLayout& layout, const std::string& repo) {
     const std::vector<int> numbers = build_numbers(layout, repo);
     for (auto it = numbers.rbegin(); it != numbers.rend(); ++it) {
         try {
@@ -20,7 +24,31 @@ std::string default_branch(const queue::StateLayout& layout, const std::string& 
             // An unreadable old record says nothing about the branch.
         }
     }
-    return "main";
+    return std::nullopt;
+}
+
+bool has_branch(git_repository* repo, const std::string& branch) {
+    git_reference* raw = nullptr;
+    const int found = git_reference_lookup(&raw, repo, ("refs/heads/" + branch).c_str());
+    const git::Reference owned(raw);
+    return found == 0;
+}
+
+// A repository nobody built yet: the branch its HEAD names, where that exists
+// (a repository whose default is `master`), else `main`, else `master`.
+std::string first_branch(git_repository* repo) {
+    git_reference* raw = nullptr;
+    if (git_reference_lookup(&raw, repo, "HEAD") == 0) {
+        const git::Reference head(raw);
+        if (const char* target = git_reference_symbolic_target(head.get())) {
+            const std::string_view prefix = "refs/heads/";
+            const std::string_view name(target);
+            if (name.starts_with(prefix) && has_branch(repo, std::string(name.substr(prefix.size())))) {
+                return std::string(name.substr(prefix.size()));
+            }
+        }
+    }
+    return has_branch(repo, "main") || !has_branch(repo, "master") ? "main" : "master";
 }
 
 // The branch whose tip is `oid`, so a rebuild of `main`'s tip by sha still
@@ -47,8 +75,8 @@ std::string branch_at(git_repository* repo, const git_oid& oid) {
 
 queue::BuildIdentity resolve_rebuild_target(const queue::StateLayout& layout, const std::string& repo,
                                      const std::filesystem::path& repo_path, const std::string& what) {
-    const std::string name = what.empty() ? default_branch(layout, repo) : what;
     const git::Repository git_repo = git::open_repository(repo_path.string());
+    const std::string name = !what.empty() ? what : built_branch(layout, repo).value_or(first_branch(git_repo.get()));
 
     git_reference* raw_ref = nullptr;
     const std::string branch_ref = "refs/heads/" + name;

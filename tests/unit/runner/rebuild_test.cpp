@@ -27,6 +27,14 @@ TEST_CASE("rebuild resolves a branch, a commit, or the last build's branch", "[r
         CHECK(target.ref == "refs/heads/main");
         CHECK(target.sha == second);
     }
+    SECTION("no argument, no builds, only master: master") {
+        kiln::test::TempRepo master_repo;
+        const std::string tip = master_repo.commit("master", {{"Makefile", "build:\n\ttrue\n"}});
+        const kiln::queue::BuildIdentity target =
+            kiln::runner::resolve_rebuild_target(state.layout, "app", master_repo.path(), "");
+        CHECK(target.ref == "refs/heads/master");
+        CHECK(target.sha == tip);
+    }
     SECTION("no argument: the branch of the newest build") {
         state.queue("app", "feature");
         CHECK(kiln::runner::resolve_rebuild_target(state.layout, "app", repo.path(), "").sha == feature);
