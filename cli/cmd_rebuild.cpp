@@ -16,7 +16,7 @@ Handler define_rebuild(CLI::App& command) {
     auto what = std::make_shared<std::string>();
     command.add_option("REPO", *repo, "Repository name")->required();
     command.add_option("WHAT", *what,
-                       "A branch (builds its tip) or a commit; default: the branch of the last build, else main");
+                       "A branch (builds its tip) or a commit; default: the branch of the last build, else the repo's default branch");
     command.footer("Queues a new build and starts a runner when none runs; follow it with 'kiln logs REPO N -f'.");
     return [repo, what](Context& context) {
         const config::Config& config = context.config();
