@@ -10,6 +10,8 @@
 #                        disk lines aside
 #   runner_fix           the fix doctor gives for a runner that is not running
 #   doctor_lines_without_disk FILE   FILE without the disk lines
+#   doctor_hook_fails_until_init LINE  doctor fails LINE and nothing else,
+#                        and passes after the fix `kiln init app`
 
 source "$(dirname "${BASH_SOURCE[0]}")/ssh.sh"
 source "$(dirname "${BASH_SOURCE[0]}")/registry.sh"
@@ -75,4 +77,14 @@ runner_fix() {
         done
     fi
     echo "$DOCTOR_KILN runner >>$STATE_DIR/runner.log 2>&1 &"
+}
+
+doctor_hook_fails_until_init() {
+    assert_status 1 kiln_as_user doctor
+    assert_file_line "$T/out" "$1"
+    assert_eq "$(grep -c '^FAIL ' "$T/out")" 1 "failed checks"
+
+    step "the fix"
+    kiln_as_user init app >/dev/null
+    assert_status 0 kiln_as_user doctor
 }
