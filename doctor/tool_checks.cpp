@@ -11,6 +11,7 @@
 #include "common/text.h"
 #include "doctor/checks.h"
 #include "doctor/subids.h"
+#include "process/executable_search.h"
 
 namespace kiln::doctor {
 namespace {
@@ -80,14 +81,7 @@ Check check_subids(const Setup& setup, const std::string& kind, const std::strin
 }  // namespace
 
 std::optional<fs::path> find_on_path(const std::string& tool, const std::string& path) {
-    for (const std::string& dir : split(path, ':')) {
-        const fs::path candidate = fs::path(dir) / tool;
-        std::error_code ignored;
-        if (fs::is_regular_file(candidate, ignored) && ::access(candidate.c_str(), X_OK) == 0) {
-            return candidate;
-        }
-    }
-    return std::nullopt;
+    return process::search_path(tool, path);
 }
 
 // docker builds through the daemon's socket, which the user must be allowed to connect to.

@@ -16,6 +16,7 @@
 
 #include "common/error.h"
 #include "common/posix.h"
+#include "process/executable_search.h"
 #include "process/spawn.h"
 #include "queue/leader_file.h"
 #include "runner/step_leader.h"
@@ -43,19 +44,8 @@ std::string find_executable(const std::string& name, const std::map<std::string,
     }
     const auto path_entry = env.find("PATH");
     const std::string path = path_entry != env.end() ? path_entry->second : kDefaultPath;
-    std::size_t start = 0;
-    while (start <= path.size()) {
-        auto end = path.find(':', start);
-        if (end == std::string::npos) {
-            end = path.size();
-        }
-        const std::string dir = end > start ? path.substr(start, end - start) : ".";
-        const std::string candidate = dir + "/" + name;
-        struct stat info {};
-        if (::stat(candidate.c_str(), &info) == 0 && S_ISREG(info.st_mode) && ::access(candidate.c_str(), X_OK) == 0) {
-            return candidate;
-        }
-        start = end + 1;
+    if (std::optional<std::string> found = process::search_path(name, path)) {
+        return *found;
     }
     throw ProcessError(describe(doing, "'" + name + "' not found in PATH (" + path + ")"));
 }
