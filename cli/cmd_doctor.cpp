@@ -8,10 +8,10 @@
 #include "cli/json_output.h"
 #include "common/error.h"
 #include "common/posix.h"
-#include "common/text.h"
 #include "config/config_search.h"
 #include "doctor/doctor.h"
 #include "doctor/kiln_user.h"
+#include "process/executable_search.h"
 
 namespace kiln::cli {
 namespace {
@@ -21,13 +21,9 @@ namespace fs = std::filesystem;
 // `kiln` when that name finds this kiln on $PATH, else its full path.
 std::string kiln_name(const fs::path& kiln) {
     const char* path = std::getenv("PATH");
-    for (const std::string& dir : split(path != nullptr ? path : "", ':')) {
-        std::error_code error;
-        if (!dir.empty() && fs::equivalent(fs::path(dir) / "kiln", kiln, error) && !error) {
-            return "kiln";
-        }
-    }
-    return kiln.string();
+    const std::optional<std::string> found = process::search_path("kiln", path != nullptr ? path : "");
+    std::error_code error;
+    return found && fs::equivalent(*found, kiln, error) && !error ? "kiln" : kiln.string();
 }
 
 // How a fix runs kiln as `user`: with --config unless a plain `kiln` run as

@@ -16,6 +16,20 @@ inline constexpr const char* kRegistryVariable = "REGISTRY";
 /// `REGISTRY/<image name>:<sha>`, also given to make on its command line.
 inline constexpr const char* kImageVariable = "IMAGE";
 
+/// True if `name` can name an environment variable a Makefile reads:
+/// [A-Za-z_][A-Za-z0-9_]*. The rule for `env:` keys and secrets files alike.
+inline bool is_env_name(std::string_view name) {
+    if (name.empty() || (name[0] >= '0' && name[0] <= '9')) {
+        return false;
+    }
+    for (const char c : name) {
+        if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) {
+            return false;
+        }
+    }
+    return true;
+}
+
 /// True if kiln sets `name` for every build, so nothing else may.
 inline bool is_build_variable(std::string_view name) {
     return name.starts_with(kKilnVariablePrefix) || name == kRegistryVariable || name == kImageVariable;

@@ -70,6 +70,16 @@ std::filesystem::path bare_repo_path(const std::filesystem::path& git_root, cons
     return git_root / (name + std::string(kGitSuffix));
 }
 
+bool has_bare_repo_suffix(const std::filesystem::path& path) {
+    const std::string name = path.filename().string();
+    return name.size() > kGitSuffix.size() && name.ends_with(kGitSuffix);
+}
+
+std::string repo_name_of_path(const std::filesystem::path& git_root, const std::filesystem::path& path) {
+    const std::string relative = std::filesystem::relative(path, git_root).string();
+    return relative.substr(0, relative.size() - kGitSuffix.size());
+}
+
 std::string canonical_repo_name(const std::string& name) {
     if (std::optional<std::string> problem = repo_name_problem(name)) {
         throw UsageError(*problem);

@@ -19,4 +19,12 @@ std::string canonical_repo_name(const std::string& name);
 /// (`/srv/git/team/app.git` for `team/app`).
 std::filesystem::path bare_repo_path(const std::filesystem::path& git_root, const std::string& name);
 
+/// True if `path` is named like a bare repository: its last part is a name
+/// followed by `.git` (`app.git`, not `.git`).
+bool has_bare_repo_suffix(const std::filesystem::path& path);
+
+/// The name bare_repo_path() gives `path` under `git_root`: `team/app` for
+/// `<git_root>/team/app.git`. `path` must have the suffix (has_bare_repo_suffix).
+std::string repo_name_of_path(const std::filesystem::path& git_root, const std::filesystem::path& path);
+
 }  // namespace kiln

@@ -90,7 +90,7 @@ std::optional<std::string> registry_url_problem(const std::string& url) {
 }
 
 std::optional<std::string> env_name_problem(const std::string& name) {
-    if (!matches(name, "[A-Za-z_][A-Za-z0-9_]*")) {
+    if (!is_env_name(name)) {
         return quoted(name) + " is not a valid environment variable name: use letters, digits and '_'";
     }
     if (is_build_variable(name)) {

@@ -6,6 +6,13 @@
 // `kiln cancel` of a queued build, recovery after a dead runner (interrupted,
 // or cancelled). Every final record asks for its notifications, and a final
 // record is never rewritten: only its `notify` field is added, once.
+//
+// Each step reads build.json and then replaces it, with no lock of its own:
+// the one who may move a build on holds its job, and that is what makes the
+// read-then-write safe. The hook and `kiln rebuild` write a record before
+// its job exists; whoever claims the job (the runner, or `kiln cancel` of a
+// queued build) is the only one to take it past queued; recovery and the
+// runner's own ends run under the runner lock, with the claim held.
 
 #include <string>
 #include <string_view>

@@ -124,13 +124,12 @@ void fill_newest_commit(RepositorySummary& summary) {
 }
 
 std::optional<RepositorySummary> summarize(const fs::path& git_root, const fs::path& path) {
-    if (path.extension() != ".git" || !fs::is_regular_file(path / "HEAD") || !fs::is_directory(path / "objects")) {
+    if (!has_bare_repo_suffix(path) || !fs::is_regular_file(path / "HEAD") || !fs::is_directory(path / "objects")) {
         return std::nullopt;
     }
     RepositorySummary summary;
     summary.path = path;
-    const std::string relative = fs::relative(path, git_root).string();
-    summary.name = relative.substr(0, relative.size() - std::string(".git").size());
+    summary.name = repo_name_of_path(git_root, path);
     summary.size_bytes = directory_size(path);
     fill_newest_commit(summary);
     return summary;

@@ -6,24 +6,12 @@
 #include <vector>
 
 #include "common/atomic_file.h"
+#include "common/build_variables.h"
 #include "common/error.h"
 #include "common/text.h"
 
 namespace kiln::runner {
 namespace {
-
-bool valid_key(std::string_view key) {
-    if (key.empty() || (key[0] >= '0' && key[0] <= '9')) {
-        return false;
-    }
-    for (const char c : key) {
-        const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_';
-        if (!ok) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /// The value of a quoted `raw` (first character is the quote), or the reason
 /// it is malformed.
@@ -97,7 +85,7 @@ std::map<std::string, std::string> parse_secrets(const std::string& text, const 
             continue;
         }
         const std::string_view key = trim(line.substr(0, equals));
-        if (!valid_key(key)) {
+        if (!is_env_name(key)) {
             report("'" + std::string(key) + "' is not a variable name (letters, digits and _, not starting with a digit)");
             continue;
         }
