@@ -28,7 +28,9 @@ beta_secret="$(cut -d= -f2 "$SECRETS_DIR/beta.env")"
 mkdir -p "$USER_HOME/.ssh"
 echo "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKiln kiln-e2e-marker" >"$USER_HOME/.ssh/authorized_keys"
 chown -R "$KILN_USER:" "$USER_HOME/.ssh"
-outside="$(user_dir outside)"
+outside="$T/outside"
+mkdir -p "$outside"
+chown "$KILN_USER:" "$outside"
 
 # alpha builds first: its worktree and build record exist when beta looks.
 new_clone alpha
