@@ -75,6 +75,13 @@ assert_eq "$(build_field beta 1 status)" success "status of beta#1 in the sandbo
 [ ! -e "$outside/written" ] || fail "the sandboxed build wrote $outside/written"
 
 step "the same Makefile without the sandbox"
+# The runner the pushes started reads its config once: the next push starts
+# one that reads the new one.
+pids="$(runner_pids)"
+# shellcheck disable=SC2086
+[ -z "$pids" ] || kill -TERM $pids
+wait_until 30 sh -c "[ -z \"\$(pgrep -u '$KILN_USER' -f -- '$KILN --config $KILN_CONFIG_FILE runner')\" ]" ||
+    fail "the runner did not stop"
 write_config "runner:" "  sandbox: none"
 push_commit
 log="$STATE_DIR/builds/beta/2/log"
