@@ -228,7 +228,11 @@ const SandboxChoice& sandbox_choice(const config::Config& config) {
 }
 
 fs::path sandbox_home(const config::Config& config, const std::string& repo) {
-    const fs::path home = config.state_dir / "home" / repo;
+    // One folder per repo, never one inside another: `team/app` is `team~app`
+    // (as queue/ writes it; no repo name holds a `~`), which repo `team` cannot see.
+    std::string folder = repo;
+    std::replace(folder.begin(), folder.end(), '/', '~');
+    const fs::path home = config.state_dir / "home" / folder;
     std::error_code error;
     fs::create_directories(home, error);
     if (error) {

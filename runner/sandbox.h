@@ -52,7 +52,8 @@ SandboxChoice choose_sandbox(const config::Config& config);
 /// runner asks at start and then for every build.
 const SandboxChoice& sandbox_choice(const config::Config& config);
 
-/// The sandbox home of `repo`: state_dir/home/<repo>, kept between its builds
+/// The sandbox home of `repo`: state_dir/home/<repo> (`team~app` for
+/// `team/app`, so that no repo's home holds another's), kept between its builds
 /// (image layer caches) and seen by no other repo. Created 0700 when missing.
 /// Throws StateError.
 std::filesystem::path sandbox_home(const config::Config& config, const std::string& repo);
