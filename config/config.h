@@ -19,6 +19,13 @@ struct RegistryConfig {
     std::string password;
 };
 
+/// runner.sandbox: how builds are kept apart (runner/sandbox.h).
+enum class SandboxMode {
+    automatic,   ///< `auto`: bubblewrap when it runs here, else none
+    bubblewrap,  ///< required: a build fails when the sandbox cannot start
+    none,        ///< off: builds see everything the build user sees
+};
+
 struct RunnerConfig {
     int jobs = 2;                                    ///< builds at once, >= 1
     std::chrono::seconds timeout = std::chrono::minutes(30);  ///< default build timeout
@@ -26,6 +33,7 @@ struct RunnerConfig {
     int keep_builds = 100;                           ///< build records kept per repo, >= 1
     /// PATH of every build: absolute directories joined by `:`.
     std::string path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+    SandboxMode sandbox = SandboxMode::automatic;
 };
 
 enum class Workspace { reuse, fresh };

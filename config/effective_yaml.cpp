@@ -77,6 +77,15 @@ std::string finish(const YAML::Emitter& out) {
 
 }  // namespace
 
+std::string sandbox_name(SandboxMode mode) {
+    switch (mode) {
+    case SandboxMode::automatic: return "auto";
+    case SandboxMode::bubblewrap: return "bubblewrap";
+    case SandboxMode::none: break;
+    }
+    return "none";
+}
+
 std::string exact_duration(std::chrono::seconds duration) {
     static constexpr std::array<std::pair<long long, char>, 4> kUnits{{{86400, 'd'}, {3600, 'h'}, {60, 'm'}, {1, 's'}}};
     long long left = duration.count();
@@ -124,6 +133,7 @@ std::string to_yaml(const Config& config) {
     out << YAML::Key << "log_max" << YAML::Value << exact_size(config.runner.log_max);
     out << YAML::Key << "keep_builds" << YAML::Value << config.runner.keep_builds;
     out << YAML::Key << "path" << YAML::Value << config.runner.path;
+    out << YAML::Key << "sandbox" << YAML::Value << sandbox_name(config.runner.sandbox);
     out << YAML::EndMap;
     out << YAML::Key << "defaults" << YAML::Value;
     emit_repo(out, config.defaults, config.runner.timeout);

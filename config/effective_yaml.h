@@ -19,6 +19,9 @@ std::string to_yaml(const RepoConfig& config, std::chrono::seconds runner_timeou
 /// `30m`, `1h30m`, `90s` -> `1m30s`: the shortest text parse_duration reads back exactly.
 std::string exact_duration(std::chrono::seconds duration);
 
+/// `auto`, `bubblewrap`, `none`: runner.sandbox as the config writes it.
+std::string sandbox_name(SandboxMode mode);
+
 /// `50MB`, `512KiB`, `1234B`: the shortest text parse_size reads back exactly.
 std::string exact_size(std::uint64_t bytes);
 

@@ -47,6 +47,23 @@ void read_registry(YamlReader& reader, const Field& field, RegistryConfig& regis
     }
 }
 
+std::optional<SandboxMode> read_sandbox(YamlReader& reader, const Field& field) {
+    const std::optional<std::string> text = reader.string(field);
+    if (text == "auto") {
+        return SandboxMode::automatic;
+    }
+    if (text == "bubblewrap") {
+        return SandboxMode::bubblewrap;
+    }
+    if (text == "none") {
+        return SandboxMode::none;
+    }
+    if (text) {
+        reader.error(field, "expected 'auto', 'bubblewrap' or 'none', got " + YamlReader::describe(field.value));
+    }
+    return std::nullopt;
+}
+
 void read_runner(YamlReader& reader, const Field& field, RunnerConfig& runner) {
     reader.for_each_key(field, {
         {"jobs", [&](const Field& value) { runner.jobs = reader.integer(value, 1).value_or(runner.jobs); }},
@@ -56,6 +73,7 @@ void read_runner(YamlReader& reader, const Field& field, RunnerConfig& runner) {
          [&](const Field& value) { runner.keep_builds = reader.integer(value, 1).value_or(runner.keep_builds); }},
         {"path",
          [&](const Field& value) { runner.path = reader.checked_string(value, search_path_problem).value_or(runner.path); }},
+        {"sandbox", [&](const Field& value) { runner.sandbox = read_sandbox(reader, value).value_or(runner.sandbox); }},
     });
 }
 

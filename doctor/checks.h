@@ -43,6 +43,10 @@ std::optional<std::filesystem::path> find_on_path(const std::string& tool, const
 /// docker's daemon socket `socket` (/var/run/docker.sock) accepts the user.
 Check check_docker_socket(const Setup& setup, const std::filesystem::path& socket);
 
+/// Which sandbox builds run in (runner.sandbox), tried as the runner tries it;
+/// a failure when runner.sandbox is bubblewrap and it cannot run.
+std::vector<Check> check_sandbox(const Setup& setup);
+
 /// Free space for state_dir and the local registry's storage.
 std::vector<Check> check_disks(const Setup& setup);
 

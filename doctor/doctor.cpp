@@ -24,6 +24,7 @@ std::vector<Check> run_checks(const Setup& setup) {
     append(checks, check_runner(setup));
     append(checks, check_registry(setup));
     append(checks, check_tools(setup, repos.tools));
+    append(checks, check_sandbox(setup));
     append(checks, check_disks(setup));
     return checks;
 }

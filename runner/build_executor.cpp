@@ -13,6 +13,7 @@
 #include "runner/build_env.h"
 #include "queue/build_log.h"
 #include "runner/process.h"
+#include "runner/sandbox.h"
 #include "runner/secrets.h"
 #include "runner/worktree.h"
 
@@ -54,6 +55,7 @@ struct Context {
     std::chrono::seconds timeout;
     fs::path dir;
     Environment env;
+    std::vector<std::string> sandbox;  ///< ProcessSpec::wrapper of every step; empty: none
 };
 
 RunOptions run_options(const Context& context) {
@@ -112,7 +114,7 @@ enum class Probe { exists, missing };
 /// Asks make whether the Makefile can make `target`, without running recipes.
 /// Returns the outcome instead when the build was stopped meanwhile.
 std::variant<Probe, BuildOutcome> probe_target(const Context& context, const std::string& target) {
-    ProcessSpec spec{make_argv(context, {"-q"}, target), context.dir, context.env};
+    ProcessSpec spec{make_argv(context, {"-q"}, target), context.dir, context.env, context.sandbox};
     spec.env["LC_ALL"] = "C";  // the message below is translated otherwise
     std::string output;
     RunOptions options = run_options(context);
@@ -135,7 +137,7 @@ std::optional<BuildOutcome> make(const Context& context, const std::string& targ
     RunOptions options = run_options(context);
     options.on_output = [&context](std::string_view chunk) { context.log.output(chunk); };
     options.on_quiet = [&context] { context.log.flush_partial(); };
-    const ProcessResult result = run_process({make_argv(context, {}, target), context.dir, context.env}, options);
+    const ProcessResult result = run_process({make_argv(context, {}, target), context.dir, context.env, context.sandbox}, options);
     context.log.finish_output();
     if (result.leftovers > 0) {
         context.log.kiln("stopped " + std::to_string(result.leftovers) + " process" +
@@ -193,13 +195,21 @@ BuildOutcome run_build(const BuildPlan& plan, queue::BuildLog& log, const std::f
         return {queue::BuildStatus::skipped, std::nullopt, "no Makefile"};
     }
 
-    const Context context{plan,
-                          log,
-                          cancel_requested,
-                          start + timeout,
-                          timeout,
-                          worktree->dir(),
-                          build_environment(config, plan.repo_config, plan.id, secrets, current_build_user())};
+    const SandboxChoice& sandbox = sandbox_choice(config);
+    if (!sandbox.problem.empty()) {
+        log.kiln("error: " + sandbox.problem);
+        return {queue::BuildStatus::failed, std::nullopt, sandbox.problem};
+    }
+    log.kiln(sandbox.summary);
+    Environment env = build_environment(config, plan.repo_config, plan.id, secrets, current_build_user());
+    std::vector<std::string> wrapper;
+    if (sandbox.on) {
+        const fs::path home = sandbox_home(config, plan.id.repo);
+        sandbox_environment(env, home);
+        wrapper = sandbox_argv(sandbox, config, worktree->dir(), home);
+    }
+    const Context context{plan,     log, cancel_requested, start + timeout, timeout, worktree->dir(), std::move(env),
+                          std::move(wrapper)};
     std::vector<std::string> missing;
     for (const std::string& target : plan.repo_config.targets) {
         if (target.empty() || target[0] == '-') {

@@ -186,9 +186,17 @@ std::vector<std::string> leader_args(const ProcessSpec& spec, const RunOptions& 
                                   "--linger-ms",
                                   std::to_string(options.linger.count()),
                                   "--program",
-                                  exe,
+                                  spec.wrapper.empty() ? exe : spec.wrapper.front(),
                                   "--"};
-    args.insert(args.end(), spec.argv.begin(), spec.argv.end());
+    if (spec.wrapper.empty()) {
+        args.insert(args.end(), spec.argv.begin(), spec.argv.end());
+        return args;
+    }
+    // The wrapper executes the program by the path found here, in the
+    // runner's lookup, so a missing one fails as it does without a wrapper.
+    args.insert(args.end(), spec.wrapper.begin(), spec.wrapper.end());
+    args.push_back(exe);
+    args.insert(args.end(), spec.argv.begin() + 1, spec.argv.end());
     return args;
 }
 

@@ -32,6 +32,10 @@ struct ProcessSpec {
     /// The whole environment of the process; nothing is inherited from the
     /// runner.
     std::map<std::string, std::string> env;
+    /// What the program runs under, inside the leader (the build's sandbox,
+    /// runner/sandbox.h): these words, an absolute program first, then the
+    /// program by its full path and its arguments. Empty: the program itself.
+    std::vector<std::string> wrapper;
 };
 
 /// When to stop a step, and where its output goes.

@@ -24,6 +24,7 @@
 #include "runner/notifier.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
+#include "runner/sandbox.h"
 #include "queue/runner_lock.h"
 #include "runner/stop_abandoned.h"
 
@@ -393,6 +394,8 @@ int run_runner(const config::Config& config, const RunnerOptions& options, const
         spdlog::info("build={} status=interrupted requeued={} trigger=\"{}\"", recovered.interrupted.id.label(),
                      recovered.requeued.id.label(), recovered.requeued.id.trigger);
     }
+    // Tried once, before the first build: every build's log says the same.
+    spdlog::info("event=sandbox summary=\"{}\"", sandbox_choice(config).summary);
     Daemon daemon(config, options, job_runner);
     return daemon.run();
 }

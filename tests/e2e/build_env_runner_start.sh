@@ -58,7 +58,7 @@ assert_eq "$(build_field app 3 status)" success "status of #3"
 
 for n in 1 2 3; do
     assert_file_line "$envs/env.$n" "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
-    assert_file_line "$envs/env.$n" "HOME=$USER_HOME"
+    assert_file_line "$envs/env.$n" "HOME=$STATE_DIR/home/app"
     assert_file_line "$envs/env.$n" "USER=$KILN_USER"
     assert_file_line "$envs/env.$n" "LOGNAME=$KILN_USER"
     assert_file_line "$envs/env.$n" "SHELL=/bin/bash"
@@ -76,6 +76,7 @@ diff -u "$T/env.1" "$T/env.2" >&2 ||
 diff -u "$T/env.2" "$T/env.3" >&2 || fail "builds #2 (kiln rebuild) and #3 (a push) saw different environments"
 
 # The exact list of names, as docs/design.md documents it (make adds its own
-# MAKEFLAGS, MAKELEVEL, MAKEOVERRIDES and MFLAGS, the shell PWD).
+# MAKEFLAGS, MAKELEVEL, MAKEOVERRIDES and MFLAGS, the shell PWD; the sandbox
+# the two _CONTAINERS_ ones).
 sed 's/=.*//' "$envs/env.1" | sort -u | tr '\n' ' ' >"$T/names"
-assert_eq "$(cat "$T/names")" "HOME IMAGE KILN_BRANCH KILN_BUILD KILN_REF KILN_REPO KILN_SHA LANG LOGNAME MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS PATH PWD REGISTRY SHELL USER " "variable names"
+assert_eq "$(cat "$T/names")" "HOME IMAGE KILN_BRANCH KILN_BUILD KILN_REF KILN_REPO KILN_SHA LANG LOGNAME MAKEFLAGS MAKELEVEL MAKEOVERRIDES MFLAGS PATH PWD REGISTRY SHELL USER _CONTAINERS_ROOTLESS_UID _CONTAINERS_USERNS_CONFIGURED " "variable names"

@@ -61,6 +61,7 @@ ok   make: $(runner_path_tool make)
 ok   buildah: $(runner_path_tool buildah), used by app
 ok   subuid: $KILN_USER has $(subid_ranges /etc/subuid) in /etc/subuid
 ok   subgid: $KILN_USER has $(subid_ranges /etc/subgid) in /etc/subgid
+ok   sandbox: bubblewrap
 LINES
 }
 

@@ -263,11 +263,15 @@ kiln_app_fixture() {
     new_clone app
 }
 
-# user_dir NAME: a directory under $T the test user (and so its builds) may write.
+# user_dir NAME: a directory the test user and the builds of app may read and
+# write: in app's own home (state/home/app), the one place besides its
+# worktree that a build in the sandbox sees (docs/sandbox.md).
 user_dir() {
-    mkdir -p "$T/$1"
-    chown "$KILN_USER:" "$T/$1"
-    echo "$T/$1"
+    local home="$STATE_DIR/home/app"
+    mkdir -p "$home/$1"
+    chown "$KILN_USER:" "$STATE_DIR/home" "$home" "$home/$1"
+    chmod 700 "$STATE_DIR/home" "$home"
+    echo "$home/$1"
 }
 
 # ssh_hint COMMAND...: a command the hook tells the pusher to run on the box,

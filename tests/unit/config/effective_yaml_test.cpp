@@ -34,6 +34,7 @@ TEST_CASE("the built-in defaults print as YAML with every key", "[config]") {
           "  log_max: 50MB\n"
           "  keep_builds: 100\n"
           "  path: /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n"
+          "  sandbox: auto\n"
           "defaults:\n"
           "  branches: [main, master]\n"
           "  targets: [build]\n"

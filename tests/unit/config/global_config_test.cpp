@@ -22,6 +22,7 @@ TEST_CASE("an empty global config gives the built-in defaults", "[config]") {
         CHECK(config.runner.log_max == 50'000'000u);
         CHECK(config.runner.keep_builds == 100);
         CHECK(config.runner.path == "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        CHECK(config.runner.sandbox == kiln::config::SandboxMode::automatic);
         CHECK(config.defaults.branches == std::vector<std::string>{"main", "master"});
         CHECK(config.defaults.targets == std::vector<std::string>{"build"});
         CHECK_FALSE(config.defaults.image);
@@ -48,6 +49,7 @@ runner:
   log_max: 10MiB
   keep_builds: 7
   path: /opt/tools/bin:/usr/bin:/bin
+  sandbox: none
 defaults:
   branches: ["main", "release/*"]
   targets: [test, build]
@@ -69,6 +71,7 @@ defaults:
     CHECK(config.runner.log_max == 10u * 1024 * 1024);
     CHECK(config.runner.keep_builds == 7);
     CHECK(config.runner.path == "/opt/tools/bin:/usr/bin:/bin");
+    CHECK(config.runner.sandbox == kiln::config::SandboxMode::none);
     CHECK(config.defaults.branches == std::vector<std::string>{"main", "release/*"});
     CHECK(config.defaults.targets == std::vector<std::string>{"test", "build"});
     CHECK(config.defaults.timeout == 20min);
@@ -176,6 +179,10 @@ TEST_CASE("global config errors name file, line and column", "[config]") {
     SECTION("a second document") {
         CHECK(error_of("git_root: /a\n---\ngit_root: /b\n") ==
               "kiln.yaml:3:1: a config file holds one YAML document, found a second");
+    }
+    SECTION("a sandbox mode kiln does not know") {
+        CHECK(error_of("runner:\n  sandbox: firejail\n") ==
+              "kiln.yaml:2:12: runner.sandbox: expected 'auto', 'bubblewrap' or 'none', got 'firejail'");
     }
     SECTION("every error in the file is reported at once, in file order") {
         CHECK(error_of("gti_root: /srv/git\n"
