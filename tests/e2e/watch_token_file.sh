@@ -6,6 +6,7 @@
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/watch.sh"
 watch_fixture
+images_build two
 
 printf '  s3cret-from-file  \nsecond line\n' >"$T/token"
 chmod 644 "$T/token"
