@@ -27,8 +27,9 @@ assert_file_line "$log" "base64 ***"
 assert_file_line "$log" "base64url ***"
 assert_file_line "$log" "url ***"
 assert_file_line "$log" "form ***"
-assert_eq "$(grep -c "$(printf '^split \\*\\*\\*\r$')" "$log")" 1 "the first half, masked"
-assert_file_line "$log" "***"
+# Read at once, the whole value is one `***`; read as `split abcd\r`, then
+# `EFGH` (the log ends a line at \r), each half is: `split ***\r***`.
+grep -qE "^split \*\*\*($(printf '\r')\*\*\*)?\$" "$log" || fail "the split value is not masked: $(grep split "$log")"
 for leaked in "$secret" "$b64" "${b64%%=*}" "$half1" "$half2" "p%40ss"; do
     assert_file_lacks "$log" "$leaked"
     assert_file_lacks "$T/push.out" "$leaked"
