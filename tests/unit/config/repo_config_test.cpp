@@ -102,7 +102,7 @@ TEST_CASE(".kiln.yml merges onto the global defaults", "[config]") {
     defaults.timeout = 10min;
     defaults.env = {{"CI", "1"}, {"GOFLAGS", "-mod=mod"}};
     defaults.image = ImageConfig{"", "", {"latest"}, 20};
-    defaults.notify = {{"http://vps:9000/deploy"}};
+    defaults.notify = {{"http://vps:9000/deploy", {}}};
 
     SECTION("scalars and lists replace the default") {
         const RepoConfig config =
