@@ -36,7 +36,11 @@ nlohmann::json to_json(const config::RepoConfig& repo, std::chrono::seconds runn
                            {"keep", repo.image->keep}};
     }
     for (const config::NotifyConfig& notify : repo.notify) {
-        result["notify"].push_back({{"url", notify.url}});
+        if (notify.url_secret.empty()) {
+            result["notify"].push_back({{"url", notify.url}});
+        } else {
+            result["notify"].push_back({{"url_secret", notify.url_secret}});
+        }
     }
     return result;
 }

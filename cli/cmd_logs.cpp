@@ -1,3 +1,4 @@
+#include <array>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -8,6 +9,7 @@
 #include "cli/command.h"
 #include "common/error.h"
 #include "common/kiln_lines.h"
+#include "common/terminal_text.h"
 #include "queue/log_follow.h"
 
 namespace kiln::cli {
@@ -21,7 +23,9 @@ Handler define_logs(CLI::App& command) {
     command.add_flag("-f,--follow", *follow, "Keep printing the log until the build ends");
     command.footer("With -f, the exit code is the build's: 0 for success (or skipped: nothing to build), 3 for any\n"
                    "other end; 2 when kiln can no longer record its end (the state dir's disk is full, or its\n"
-                   "runner died), said on stderr. The log is a plain file too: 'kiln show REPO N' names it.");
+                   "runner died), said on stderr. Control characters a build printed (escape sequences) are\n"
+                   "shown as ^[ and the like, so a build cannot drive your terminal; the log file, which\n"
+                   "'kiln show REPO N' names, keeps every byte.");
     return [repo, which, follow](Context& context) {
         const queue::StateLayout layout(context.config().state_dir);
         const queue::BuildRecord record = select_build(layout, *repo, *which);
@@ -30,7 +34,7 @@ Handler define_logs(CLI::App& command) {
                 queue::follow_build(layout, record.id.repo, record.id.number, std::cout, [] { return true; });
             const std::string show = show_command(record.id.repo, record.id.number);
             if (const std::optional<std::string> line = queue::stalled_line(layout, result, show)) {
-                // stderr: stdout stays the build's log, byte for byte.
+                // stderr: stdout stays the build's log.
                 std::cerr << *line << std::endl;
             }
             return queue::follow_exit_code(result);
@@ -40,7 +44,12 @@ Handler define_logs(CLI::App& command) {
         if (!in) {
             throw StateError(describe("reading '" + log.string() + "'", "cannot open it"));
         }
-        std::cout << in.rdbuf();
+        TerminalFilter filter;
+        std::array<char, 65536> buffer{};
+        while (in.read(buffer.data(), buffer.size()) || in.gcount() > 0) {
+            std::cout << filter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(in.gcount())));
+        }
+        std::cout << filter.finish();
         std::cout.flush();
         return 0;
     };

@@ -41,6 +41,7 @@ Handler define_watch(CLI::App& command) {
         bool once = false;
         std::string listen;
         std::string token;
+        std::string token_file;
     };
     auto settings = std::make_shared<Settings>();
     command.add_option("REF", settings->ref, "Image to watch, [HOST:PORT/]NAME[:TAG] (tag defaults to latest)")
@@ -56,7 +57,12 @@ Handler define_watch(CLI::App& command) {
                        "HOST:PORT to accept POST /hook (any body up to 64 KiB, e.g. a build's notify JSON), which triggers a "
                        "check at once; each connection gets 10s in all");
     command.add_option("--token", settings->token,
-                       "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403");
+                       "Token /hook requires, as 'Authorization: Bearer T' or '?token=T'; anything else gets 403. "
+                       "Every local user sees it in ps: prefer --token-file");
+    command.add_option("--token-file", settings->token_file,
+                       "Read the --token from the first line of FILE (keep it chmod 600; a warning says when other users "
+                       "can read it)")
+        ->excludes("--token");
     command.footer("Logs go to stderr as key=value lines. A registry failure is logged and ridden out, checking less often "
                    "(up to every 60s) until it answers; each check gives up after 30s. "
                    "Exit codes: 0 after --once, 1 bad arguments, 2 --once could not check.");
@@ -74,7 +80,7 @@ Handler define_watch(CLI::App& command) {
         options.now = settings->now;
         options.once = settings->once;
         options.listen = settings->listen;
-        options.token = settings->token;
+        options.token = settings->token_file.empty() ? settings->token : registry::read_token_file(settings->token_file);
         if (spdlog::get_level() > spdlog::level::info) {
             spdlog::set_level(spdlog::level::info);   // watch reports what it did by default
         }

@@ -45,8 +45,12 @@ struct ImageConfig {
     int keep = 0;                            ///< newest build tags kept; 0: keep all
 };
 
+/// One `notify:` entry: exactly one of the two is set.
 struct NotifyConfig {
     std::string url;
+    /// The key in the repo's secrets file whose value is the URL, so a token
+    /// in it stays out of git history; resolved when the notification is sent.
+    std::string url_secret;
 };
 
 /// Per-repo settings: `.kiln.yml` at the root of the pushed commit, on top of

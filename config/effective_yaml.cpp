@@ -65,7 +65,13 @@ void emit_repo(YAML::Emitter& out, const RepoConfig& config, std::chrono::second
     }
     out << YAML::BeginSeq;
     for (const NotifyConfig& notify : config.notify) {
-        out << YAML::BeginMap << YAML::Key << "url" << YAML::Value << notify.url << YAML::EndMap;
+        out << YAML::BeginMap;
+        if (notify.url_secret.empty()) {
+            out << YAML::Key << "url" << YAML::Value << notify.url;
+        } else {
+            out << YAML::Key << "url_secret" << YAML::Value << notify.url_secret;
+        }
+        out << YAML::EndMap;
     }
     out << YAML::EndSeq;
     out << YAML::EndMap;

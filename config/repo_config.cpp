@@ -96,22 +96,33 @@ void read_image(YamlReader& reader, const Field& field, std::optional<ImageConfi
 std::optional<NotifyConfig> read_notify_entry(YamlReader& reader, const Field& field) {
     if (field.value.IsScalar()) {
         const std::optional<std::string> url = reader.checked_string(field, notify_url_problem);
-        return url ? std::optional<NotifyConfig>(NotifyConfig{*url}) : std::nullopt;
+        return url ? std::optional<NotifyConfig>(NotifyConfig{*url, {}}) : std::nullopt;
     }
     if (!field.value.IsMap()) {
-        reader.error(field, "expected a URL or a mapping with 'url', got " + YamlReader::describe(field.value));
+        reader.error(field, "expected a URL or a mapping with 'url' or 'url_secret', got " +
+                                YamlReader::describe(field.value));
         return std::nullopt;
     }
     std::optional<std::string> url;
+    std::optional<std::string> url_secret;
     bool has_url = false;
+    bool has_secret = false;
     reader.for_each_key(field, {{"url", [&](const Field& value) {
                                      has_url = true;
                                      url = reader.checked_string(value, notify_url_problem);
+                                 }},
+                                {"url_secret", [&](const Field& value) {
+                                     has_secret = true;
+                                     url_secret = reader.checked_string(value, secret_key_problem);
                                  }}});
-    if (!has_url) {
-        reader.error(field, "missing 'url'");
+    if (has_url == has_secret) {
+        reader.error(field, has_url ? "give 'url' or 'url_secret', not both" : "missing 'url' (or 'url_secret')");
+        return std::nullopt;
     }
-    return url ? std::optional<NotifyConfig>(NotifyConfig{*url}) : std::nullopt;
+    if (url) {
+        return NotifyConfig{*url, {}};
+    }
+    return url_secret ? std::optional<NotifyConfig>(NotifyConfig{{}, *url_secret}) : std::nullopt;
 }
 
 void read_notify(YamlReader& reader, const Field& field, std::vector<NotifyConfig>& notify) {

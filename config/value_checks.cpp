@@ -78,6 +78,14 @@ std::optional<std::string> notify_url_problem(const std::string& url) {
     return std::nullopt;
 }
 
+std::optional<std::string> secret_key_problem(const std::string& key) {
+    if (!matches(key, "[A-Za-z_][A-Za-z0-9_]*")) {
+        return "expected the name of a key in the repo's secrets file (letters, digits and _, not starting with a "
+               "digit), got " + quoted(key);
+    }
+    return std::nullopt;
+}
+
 std::optional<std::string> registry_url_problem(const std::string& url) {
     static const char* const kPattern =
         R"(https?://([A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?|\[[0-9A-Fa-f:.]+\])(:([1-9][0-9]{0,4}))?/?)";

@@ -21,6 +21,10 @@ std::optional<std::string> archive_path_problem(const std::string& path);
 /// An http:// or https:// URL with a host.
 std::optional<std::string> notify_url_problem(const std::string& url);
 
+/// What is wrong with `key` as a secrets-file key (`url_secret:`): letters,
+/// digits and _, not starting with a digit.
+std::optional<std::string> secret_key_problem(const std::string& key);
+
 /// `http(s)://HOST[:PORT]` with no path: images are named HOST:PORT/NAME.
 std::optional<std::string> registry_url_problem(const std::string& url);
 

@@ -4,7 +4,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file_modes.h"
+#include "common/text.h"
 #include "deploy/hook_listener.h"
 
 namespace kiln::registry {
@@ -23,6 +26,24 @@ bool same_token(const std::string& given, const std::string& expected) {
 }
 
 }  // namespace
+
+std::string read_token_file(const std::filesystem::path& file) {
+    std::string text;
+    try {
+        text = read_file(file);
+    } catch (const Error& error) {
+        throw UsageError(describe("reading --token-file '" + file.string() + "'", error.what()));
+    }
+    const std::string token(trim(text.substr(0, text.find('\n'))));
+    if (token.empty()) {
+        throw UsageError(describe("reading --token-file '" + file.string() + "'",
+                                  "its first line is empty; write the token there"));
+    }
+    if (const std::optional<std::string> problem = readable_by_others(file, "the --token-file")) {
+        spdlog::warn("watch problem=\"{}\"", *problem);
+    }
+    return token;
+}
 
 struct Watcher::Listener {
     detail::HookListener hook;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <mutex>
@@ -23,6 +24,12 @@ struct WatchOptions {
     std::string listen;      ///< `HOST:PORT` for POST /hook; empty: no listener
     std::string token;       ///< required on /hook as `Authorization: Bearer T` or `?token=T`
 };
+
+/// The token in `file` (`kiln watch --token-file`): its first line, without
+/// the blanks around it, so it never shows in `ps` as --token would. Logs a
+/// warning with the chmod that fixes it when other users can read the file.
+/// Throws UsageError when the file cannot be read or its first line is empty.
+std::string read_token_file(const std::filesystem::path& file);
 
 /// Acts on a new digest: `image` is `host/name@digest`. Returns an exit status
 /// for the log.

@@ -12,7 +12,9 @@
 
 namespace kiln::doctor {
 
-/// git_root, state_dir, secrets_dir: exist, belong to the user, sane modes.
+/// git_root, state_dir, secrets_dir: exist, belong to the user, sane modes;
+/// a failed check for each secrets file, and a config holding
+/// registry.password, that other users can read.
 std::vector<Check> check_dirs(const Setup& setup);
 
 /// Tool name -> the repositories whose builds run it.

@@ -8,6 +8,7 @@
 #include "common/kiln_lines.h"
 #include "common/makefile_names.h"
 #include "common/names.h"
+#include "common/terminal_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "config/repo_config_source.h"
@@ -255,7 +256,8 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
                 << follow_hint(box, last) << ")" << std::endl;
             return exit_code;
         }
-        out << final_line(last) << std::endl;
+        // The reason may quote what the build printed, as the log does.
+        out << neutralise_controls(final_line(last)) << std::endl;
         if (queue::follow_exit_code(last.status) != kExitOk && exit_code == kExitOk) {
             exit_code = kExitBuildFailed;
         }

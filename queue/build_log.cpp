@@ -1,6 +1,5 @@
 #include "queue/build_log.h"
 
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -9,13 +8,13 @@
 #include <unistd.h>
 
 #include "common/error.h"
-#include "common/text.h"
+#include "common/logging.h"
 #include "common/units.h"
 
 namespace kiln::queue {
 
 BuildLog::BuildLog(const std::filesystem::path& path, std::uint64_t max_bytes)
-    : fd_(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644)), path_(path), max_bytes_(max_bytes) {
+    : fd_(::open(path.c_str(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)), path_(path), max_bytes_(max_bytes) {
     if (!fd_) {
         throw StateError(describe("opening build log '" + path.string() + "'", std::strerror(errno)));
     }
@@ -32,15 +31,14 @@ BuildLog::BuildLog(const std::filesystem::path& path, std::uint64_t max_bytes)
 }
 
 void BuildLog::add_secrets(const std::vector<std::string>& values) {
-    for (const std::string& value : values) {
-        for (std::string& piece : split(value, '\n')) {
-            if (piece.size() >= kMinMaskedLength && std::find(secrets_.begin(), secrets_.end(), piece) == secrets_.end()) {
-                secrets_.push_back(std::move(piece));
-            }
-        }
-    }
-    std::stable_sort(secrets_.begin(), secrets_.end(),
-                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    SecretMask added;
+    added.add(values);
+    add_secrets(added);
+}
+
+void BuildLog::add_secrets(const SecretMask& mask) {
+    mask_.add(mask);
+    add_log_secrets(mask);
 }
 
 void BuildLog::kiln(std::string_view text) {
@@ -48,7 +46,7 @@ void BuildLog::kiln(std::string_view text) {
     line += kPrefix;
     line += text;
     line += '\n';
-    write_raw(mask(std::move(line)));
+    write_raw(mask(line));
     line_open_ = false;
 }
 
@@ -60,7 +58,7 @@ void BuildLog::output(std::string_view chunk) {
     // A carriage return ends a line too: progress bars redraw with \r alone.
     const auto last_newline = pending_.find_last_of("\n\r");
     if (last_newline != std::string::npos) {
-        write_output(mask(pending_.substr(0, last_newline + 1)));
+        write_output(mask(std::string_view(pending_).substr(0, last_newline + 1)));
         pending_.erase(0, last_newline + 1);
     }
     if (pending_.size() > kMaxPendingLine) {
@@ -72,46 +70,21 @@ void BuildLog::flush_partial() {
     if (pending_.empty()) {
         return;
     }
-    std::string masked = mask(std::move(pending_));
-    const std::size_t keep = secret_prefix_tail(masked);
+    std::string masked = mask(pending_);
+    const std::size_t keep = mask_.prefix_tail(masked);
     pending_ = masked.substr(masked.size() - keep);
     masked.resize(masked.size() - keep);
     write_output(masked);
 }
 
 void BuildLog::finish_output() {
-    std::string rest = mask(std::move(pending_));
+    std::string rest = mask(pending_);
     pending_.clear();
     write_output(rest);
     if (line_open_ && !truncated_) {
         write_raw("\n");
         line_open_ = false;
     }
-}
-
-std::string BuildLog::mask(std::string text) const {
-    for (const std::string& secret : secrets_) {
-        std::size_t at = 0;
-        while ((at = text.find(secret, at)) != std::string::npos) {
-            text.replace(at, secret.size(), "***");
-            at += 3;
-        }
-    }
-    return text;
-}
-
-std::size_t BuildLog::secret_prefix_tail(std::string_view text) const {
-    std::size_t longest = 0;
-    for (const std::string& secret : secrets_) {
-        const std::size_t limit = std::min(secret.size() - 1, text.size());
-        for (std::size_t length = limit; length > longest; --length) {
-            if (text.substr(text.size() - length) == std::string_view(secret).substr(0, length)) {
-                longest = length;
-                break;
-            }
-        }
-    }
-    return longest;
 }
 
 void BuildLog::write_output(std::string_view text) {

@@ -2,8 +2,9 @@
 
 // The log of one build: builds/<repo>/<n>/log, plain text that `tail -f` and
 // `kiln logs -f` follow while the build runs. Process output is written as it
-// arrives, with secret values replaced by `***`; the runner's own lines start
-// with `[kiln] ` so tools can tell them apart.
+// arrives, with secret values (and their encoded forms, common/secret_mask.h)
+// replaced by `***`; the runner's own lines start with `[kiln] ` so tools can
+// tell them apart. The file is the build user's alone (0600).
 
 #include <cstdint>
 #include <filesystem>
@@ -13,6 +14,7 @@
 
 #include "common/kiln_lines.h"
 #include "common/posix.h"
+#include "common/secret_mask.h"
 
 namespace kiln::queue {
 
@@ -23,11 +25,11 @@ public:
     static constexpr std::string_view kPrefix = kLinePrefix;
     /// Secret values shorter than this are not masked: masking `1` or `on`
     /// would garble the log without protecting anything.
-    static constexpr std::size_t kMinMaskedLength = 3;
+    static constexpr std::size_t kMinMaskedLength = SecretMask::kMinLength;
     /// A partial line longer than this is written without waiting for its end.
     static constexpr std::size_t kMaxPendingLine = 64 * 1024;
 
-    /// Opens `path` for appending (O_APPEND; created 0644 when missing). Output
+    /// Opens `path` for appending (O_APPEND; created 0600 when missing). Output
     /// beyond `max_bytes` of file size is dropped after one marker line; the
     /// runner's own lines are still written. Throws StateError.
     BuildLog(const std::filesystem::path& path, std::uint64_t max_bytes);
@@ -36,9 +38,16 @@ public:
     BuildLog(BuildLog&&) noexcept = default;
     BuildLog& operator=(BuildLog&&) noexcept = default;
 
-    /// Masks each of `values` (and each line of a multi-line value) as `***`
-    /// from now on; values shorter than kMinMaskedLength are ignored.
+    /// Masks each of `values` as `***` from now on, in every form SecretMask
+    /// knows (each piece between line breaks, base64, percent-encoded); values
+    /// shorter than kMinMaskedLength are ignored. This process's own log lines
+    /// (spdlog) mask them too from now on (add_log_secrets).
     void add_secrets(const std::vector<std::string>& values);
+    /// Masks what `mask` masks, as add_secrets does.
+    void add_secrets(const SecretMask& mask);
+
+    /// What this log masks: for other texts about the same build (its record).
+    const SecretMask& secrets() const { return mask_; }
 
     /// Writes `[kiln] <text>` and a newline, masked, even past the size cap.
     /// Throws StateError when the write fails.
@@ -65,8 +74,7 @@ public:
     std::uint64_t size() const { return size_; }
 
 private:
-    std::string mask(std::string text) const;
-    std::size_t secret_prefix_tail(std::string_view text) const;
+    std::string mask(std::string_view text) const { return mask_.apply(text); }
     void write_output(std::string_view text);
     void write_raw(std::string_view text);
 
@@ -75,7 +83,7 @@ private:
     std::uint64_t max_bytes_;
     std::uint64_t size_ = 0;
     bool truncated_ = false;
-    std::vector<std::string> secrets_;  ///< longest first, so a longer secret is masked whole
+    SecretMask mask_;
     std::string pending_;               ///< output after the last newline, not yet written
     bool line_open_ = false;            ///< the file does not end with a newline
 };

@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "common/posix.h"
 #include "queue/queue.h"
 #include "queue/record_life.h"
@@ -20,16 +21,12 @@ namespace {
 // creates the folder and the other gets EEXIST and tries #43.
 int allocate_number(const StateLayout& layout, const std::string& repo) {
     const std::filesystem::path dir = layout.builds_dir(repo);
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw StateError(describe("creating '" + dir.string() + "'", ec.message()));
-    }
+    create_private_dirs(dir);
     const std::vector<int> existing = build_numbers(layout, repo);
     int number = existing.empty() ? 1 : existing.back() + 1;
     for (;; ++number) {
         const std::filesystem::path candidate = layout.build_dir(repo, number);
-        if (::mkdir(candidate.c_str(), 0755) == 0) {
+        if (::mkdir(candidate.c_str(), kPrivateDirMode) == 0) {
             sync_directory(dir);
             return number;
         }
@@ -40,7 +37,7 @@ int allocate_number(const StateLayout& layout, const std::string& repo) {
 }
 
 void create_empty_log(const std::filesystem::path& log) {
-    UniqueFd fd(check_errno(::open(log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644), "creating '" + log.string() + "'"));
+    UniqueFd fd(check_errno(::open(log.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, kPrivateFileMode), "creating '" + log.string() + "'"));
 }
 
 // The job file is in queue/ (or a runner already took it to running/).

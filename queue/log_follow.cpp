@@ -13,6 +13,7 @@
 #include "common/error.h"
 #include "common/kiln_lines.h"
 #include "common/posix.h"
+#include "common/terminal_text.h"
 #include "queue/build_liveness.h"
 #include "queue/queue.h"
 
@@ -21,10 +22,11 @@ namespace {
 
 constexpr int kPollMillis = 500;
 
-// Copies what the log holds beyond what was already copied; false when `out`
-// failed. The fd keeps its offset, so each call picks up where the last ended.
-// `copied` grows by the bytes written.
-bool copy_new_bytes(int log_fd, std::ostream& out, std::uint64_t& copied) {
+// Copies what the log holds beyond what was already copied, its control
+// characters neutralised (`filter`); false when `out` failed. The fd keeps its
+// offset, so each call picks up where the last ended. `copied` grows by the
+// bytes read.
+bool copy_new_bytes(int log_fd, std::ostream& out, std::uint64_t& copied, TerminalFilter& filter) {
     std::array<char, 65536> buffer{};
     for (;;) {
         const ssize_t got = ::read(log_fd, buffer.data(), buffer.size());
@@ -34,7 +36,8 @@ bool copy_new_bytes(int log_fd, std::ostream& out, std::uint64_t& copied) {
         if (got <= 0) {
             break;
         }
-        out.write(buffer.data(), got);
+        const std::string shown = filter.feed(std::string_view(buffer.data(), static_cast<std::size_t>(got)));
+        out.write(shown.data(), static_cast<std::streamsize>(shown.size()));
         if (!out) {
             return false;
         }
@@ -79,6 +82,7 @@ FollowResult follow_build(const StateLayout& layout, const std::string& repo, in
     // write that fails makes inotify events, and no progress.
     std::uint64_t copied = 0;
     std::uint64_t copied_before = 0;
+    TerminalFilter filter;
     BuildStatus status_before = result.record.status;
     auto last_moved = std::chrono::steady_clock::now();
     for (;;) {
@@ -88,11 +92,12 @@ FollowResult follow_build(const StateLayout& layout, const std::string& repo, in
         // Read the record before the log: whatever was logged before the
         // record turned final is then certain to be copied.
         result.record = read_record(layout, repo, number);
-        if (log && !copy_new_bytes(log.get(), out, copied)) {
+        if (log && !copy_new_bytes(log.get(), out, copied, filter)) {
             result.end = FollowEnd::left;
             return result;
         }
         if (is_final(result.record.status)) {
+            out << filter.finish() << std::flush;
             return result;
         }
         if (!keep_going()) {

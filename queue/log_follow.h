@@ -30,7 +30,8 @@ struct FollowOptions {
     std::chrono::milliseconds stall = std::chrono::seconds(10);
 };
 
-/// Writes the build's log to `out` from its first byte and keeps following it
+/// Writes the build's log to `out` from its first byte, its control
+/// characters neutralised (common/terminal_text.h: `out` is a terminal), and keeps following it
 /// (inotify on the log and the build folder) until build.json is final; then
 /// writes what is left of the log. Never waits forever for a record nobody can
 /// write: when neither the log nor the status moved for `options.stall` and

@@ -10,6 +10,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "common/posix.h"
 #include "queue/build_record.h"
 #include "queue/record_life.h"
@@ -71,11 +72,7 @@ std::vector<Job> list_jobs(const std::filesystem::path& dir) {
 }
 
 void ensure_dir(const std::filesystem::path& dir) {
-    std::error_code ec;
-    std::filesystem::create_directories(dir, ec);
-    if (ec) {
-        throw StateError(describe("creating '" + dir.string() + "'", ec.message()));
-    }
+    create_private_dirs(dir);
 }
 
 }  // namespace

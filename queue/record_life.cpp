@@ -9,6 +9,7 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "queue/build_log.h"
 
 namespace kiln::queue {
@@ -19,11 +20,7 @@ std::filesystem::path request_file(const StateLayout& layout, const std::string&
 }
 
 void write_notify_request(const StateLayout& layout, const BuildRecord& record) {
-    std::error_code ec;
-    std::filesystem::create_directories(layout.notify_dir(), ec);
-    if (ec) {
-        throw StateError(describe("creating '" + layout.notify_dir().string() + "'", ec.message()));
-    }
+    create_private_dirs(layout.notify_dir());
     const nlohmann::json request{{"repo", record.id.repo}, {"number", record.id.number}};
     write_file_atomic(request_file(layout, record.id.repo, record.id.number), request.dump() + "\n");
 }
@@ -63,7 +60,25 @@ bool record_running(const StateLayout& layout, BuildRecord& record) {
     return true;
 }
 
-bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line) {
+BuildRecord masked_record(BuildRecord record, const SecretMask& secrets) {
+    if (secrets.empty()) {
+        return record;
+    }
+    record.reason = secrets.apply(record.reason);
+    for (std::string& target : record.targets) {
+        target = secrets.apply(target);
+    }
+    record.image = secrets.apply(record.image);
+    record.digest = secrets.apply(record.digest);
+    for (NotifyDelivery& delivery : record.notify) {
+        delivery.url = secrets.apply(delivery.url);
+        delivery.error = secrets.apply(delivery.error);
+    }
+    return record;
+}
+
+bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line,
+                   const SecretMask& secrets) {
     if (!is_final(record.status)) {
         throw Error("recording build " + record.id.label() + " as final: '" + to_string(record.status) +
                     "' is not a final status");
@@ -75,10 +90,12 @@ bool finish_record(const StateLayout& layout, BuildRecord record, std::string_vi
     if (!record.finished_at) {
         record.finished_at = unix_now();
     }
+    record = masked_record(std::move(record), secrets);
     if (!log_line.empty()) {
         // The runner's own lines pass the size cap (BuildLog), so no cap here.
-        BuildLog(layout.log_file(record.id.repo, record.id.number), std::numeric_limits<std::uint64_t>::max())
-            .kiln(log_line);
+        BuildLog log(layout.log_file(record.id.repo, record.id.number), std::numeric_limits<std::uint64_t>::max());
+        log.add_secrets(secrets);
+        log.kiln(log_line);
     }
     // The request first: when the record cannot be written after it, the
     // notifier finds a build that is not final yet and leaves it for later.

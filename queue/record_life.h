@@ -18,6 +18,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/secret_mask.h"
 #include "queue/build_record.h"
 #include "queue/state_layout.h"
 
@@ -53,8 +54,18 @@ bool record_running(const StateLayout& layout, BuildRecord& record);
 /// URLs, off the build slots); then build.json is replaced and the cancel
 /// file removed. Returns false, writing nothing, when build.json is already
 /// final (or gone). Throws StateError when a write fails (a full disk): the
-/// record on disk is then unchanged, and calling again is safe.
-bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line = {});
+/// record on disk is then unchanged, and calling again is safe. `secrets`
+/// (the build's, as its log masked them) are masked in every text of the
+/// record and in `log_line` (masked_record): a reason may quote a file name
+/// that holds one, and the record goes to `kiln show`, the pusher and the
+/// notify URLs.
+bool finish_record(const StateLayout& layout, BuildRecord record, std::string_view log_line = {},
+                   const SecretMask& secrets = {});
+
+/// `record` with `secrets` masked in its texts: reason, targets, image and
+/// each notify delivery's URL and error. Its identity (repo, ref, sha) is left
+/// as it is: the state dir's paths are made of it.
+BuildRecord masked_record(BuildRecord record, const SecretMask& secrets);
 
 /// Sets how its notifications went (`notify`) in the final record of build
 /// `build`, the one change a final record takes; nothing else of it changes.

@@ -12,6 +12,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "process/spawn.h"
 
 namespace kiln::queue {
@@ -25,13 +26,9 @@ constexpr auto kAcquireRetry = std::chrono::milliseconds(20);
 }  // namespace
 
 std::optional<RunnerLock> RunnerLock::try_acquire(const StateLayout& layout) {
-    std::error_code ec;
-    std::filesystem::create_directories(layout.root(), ec);
-    if (ec) {
-        throw StateError(describe("creating state dir '" + layout.root().string() + "'", ec.message()));
-    }
+    create_private_dirs(layout.root());
     const std::filesystem::path path = layout.runner_lock();
-    UniqueFd fd(check_errno(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644),
+    UniqueFd fd(check_errno(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kPrivateFileMode),
                             "opening runner lock '" + path.string() + "'"));
     for (int attempt = 0; attempt < kAcquireAttempts; ++attempt) {
         if (::flock(fd.get(), LOCK_EX | LOCK_NB) == 0) {
@@ -83,7 +80,7 @@ void start_detached_runner(const StateLayout& layout, const std::filesystem::pat
     runner.cwd = "/";
     // Opened here, so that a log that cannot be opened leaves /dev/null; the
     // daemon gets it as its stdout and stderr, and this copy is closed.
-    const UniqueFd log(::open(layout.runner_log().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+    const UniqueFd log(::open(layout.runner_log().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kPrivateFileMode));
     runner.std_in = process::Redirect::null();
     runner.std_out = log ? process::Redirect::fd(log.get()) : process::Redirect::null();
     runner.std_err = runner.std_out;

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <map>
 #include <optional>
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 #include "queue/build_log.h"
 #include "queue/build_record.h"
 #include "queue/record_life.h"
+#include "runner/secrets.h"
 
 namespace kiln::runner {
 namespace {
@@ -35,6 +37,27 @@ std::vector<config::NotifyConfig> notify_targets(const config::Config& config, c
     }
 }
 
+// The URL of a `url_secret:` entry: its key's value in the repo's secrets
+// file, read once per build (`cache`). Nothing when the key is missing or the
+// file cannot be read (the build's own log said why).
+std::optional<std::string> secret_url(const config::Config& config, const std::string& repo,
+                                      const config::NotifyConfig& target,
+                                      std::optional<std::map<std::string, std::string>>& cache) {
+    if (!cache) {
+        try {
+            cache = load_secrets(config.secrets_dir, repo);
+        } catch (const Error& error) {
+            spdlog::warn("repo={} problem=\"reading its secrets for notify: {}\"", repo, error.what());
+            cache.emplace();
+        }
+    }
+    const auto found = cache->find(target.url_secret);
+    if (found == cache->end() || found->second.empty()) {
+        return std::nullopt;
+    }
+    return found->second;
+}
+
 // Returns true when the request is done with (and removed).
 bool send_one(const config::Config& config, const queue::StateLayout& layout, const queue::NotifyRequest& request,
               const std::function<bool()>& stop) {
@@ -47,13 +70,28 @@ bool send_one(const config::Config& config, const queue::StateLayout& layout, co
         return false;  // its final record is not written yet (a full disk): later
     }
     const std::vector<config::NotifyConfig> targets = notify_targets(config, *record);
-    const std::string body = to_json(*record).dump();
+    // The record was masked when it turned final; the secrets file may have
+    // changed since, and the body goes to another host: mask it again.
+    const SecretMask secrets = secret_mask_of(config.secrets_dir, record->id.repo);
+    const std::string body = to_json(masked_record(*record, secrets)).dump();
+    std::optional<std::map<std::string, std::string>> secret_values;
     std::vector<queue::NotifyDelivery> deliveries;
     for (const config::NotifyConfig& target : targets) {
         if (stop()) {
             return false;  // the request stays for the next runner
         }
-        queue::NotifyDelivery delivery{loggable(target.url), registry::post_json(target.url, body).value_or("")};
+        queue::NotifyDelivery delivery;
+        if (target.url_secret.empty()) {
+            delivery = {loggable(target.url), registry::post_json(target.url, body).value_or("")};
+        } else {
+            // Named by its key: the whole URL is the secret.
+            delivery.url = "url_secret " + target.url_secret;
+            const std::optional<std::string> url = secret_url(config, record->id.repo, target, secret_values);
+            delivery.error = !url ? "no key '" + target.url_secret + "' in " +
+                                        secrets_file(config.secrets_dir, record->id.repo).string()
+                                  : registry::post_json(*url, body).value_or("");
+        }
+        delivery.error = secrets.apply(delivery.error);
         if (delivery.error.empty()) {
             spdlog::info("build={} notify={} status=sent", record->id.label(), delivery.url);
         } else {
@@ -63,6 +101,7 @@ bool send_one(const config::Config& config, const queue::StateLayout& layout, co
     }
     if (!deliveries.empty()) {
         queue::BuildLog log(layout.log_file(record->id.repo, record->id.number), std::numeric_limits<std::uint64_t>::max());
+        log.add_secrets(secrets);
         for (const queue::NotifyDelivery& delivery : deliveries) {
             if (!delivery.error.empty()) {
                 log.kiln("notify " + delivery.url + " failed: " + delivery.error);

@@ -18,7 +18,9 @@
 namespace kiln::runner {
 
 /// Sends the notifications of every final build waiting in notify/: POSTs its
-/// build.json to each notify URL of the .kiln.yml at its sha, records how each
+/// build.json, with the repo's secrets masked, to each notify URL of the
+/// .kiln.yml at its sha (a `url_secret:` entry's URL is read from the repo's
+/// secrets file now, and recorded by its key name), records how each
 /// went in build.json (`notify`), writes a `[kiln]` line to the build's log
 /// for each that failed (the URL without its query, which may hold a token),
 /// and removes the request. A build not final yet is left for later. Stops

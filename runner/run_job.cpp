@@ -1,18 +1,41 @@
 #include "runner/runner.h"
 
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "common/names.h"
 #include "config/repo_config_source.h"
 #include "runner/build_executor.h"
 #include "queue/build_log.h"
 #include "runner/image_step.h"
+#include "runner/secrets.h"
 
 namespace kiln::runner {
+namespace {
+
+// A secrets file, or a config holding registry.password, that other local
+// users can read leaks every secret in it without any build printing one.
+// The runner still builds: the box's owner fixes the mode, kiln says how.
+void warn_about_readable_secrets(const config::Config& config, const std::string& repo, queue::BuildLog& log) {
+    if (auto problem = readable_by_others(secrets_file(config.secrets_dir, repo), "the secrets of " + repo)) {
+        log.kiln("warning: " + *problem);
+    }
+    if (!config.registry.password.empty() && !config.source.empty()) {
+        if (auto problem = readable_by_others(config.source, "it holds registry.password")) {
+            log.kiln("warning: " + *problem);
+        }
+    }
+}
+
+}  // namespace
 
 JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
                   const std::function<bool()>& cancel_requested) {
     const queue::StateLayout layout(config.state_dir);
     queue::BuildLog log(layout.log_file(job.id.repo, job.id.number), config.runner.log_max);
+    // The registry password reaches the image step's tools, whose errors
+    // the log and the reason may quote.
+    log.add_secrets(std::vector<std::string>{config.registry.password});
+    warn_about_readable_secrets(config, job.id.repo, log);
     // A job from an older kiln, or a recovered one, may not name its repository.
     const std::filesystem::path repo_path =
         job.repo_path.empty() ? bare_repo_path(config.git_root, job.id.repo) : job.repo_path;
@@ -54,6 +77,7 @@ JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
     result.status = outcome.status;
     result.exit_code = outcome.exit_code;
     result.reason = outcome.reason;
+    result.secrets = log.secrets();
     return result;
 }
 

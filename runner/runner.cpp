@@ -17,6 +17,7 @@
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "common/posix.h"
 #include "queue/cancel.h"
 #include "queue/build_log.h"
@@ -25,6 +26,7 @@
 #include "runner/recovery.h"
 #include "runner/retention.h"
 #include "runner/sandbox.h"
+#include "runner/secrets.h"
 #include "queue/runner_lock.h"
 #include "runner/stop_abandoned.h"
 
@@ -92,8 +94,7 @@ public:
 
     int run() {
         const StopSignals signals(wake_write_.get());
-        std::error_code ec;
-        std::filesystem::create_directories(layout_.queue_dir(), ec);
+        create_private_dirs(layout_.queue_dir());
         const UniqueFd watch(check_errno(::inotify_init1(IN_CLOEXEC | IN_NONBLOCK), "watching the queue"));
         check_errno(::inotify_add_watch(watch.get(), layout_.queue_dir().c_str(), IN_MOVED_TO | IN_CLOSE_WRITE),
                     "watching '" + layout_.queue_dir().string() + "'");
@@ -229,9 +230,11 @@ private:
         } catch (const std::exception& error) {
             result.status = queue::BuildStatus::failed;
             result.reason = error.what();
+            result.secrets = secret_mask_of(config_.secrets_dir, job.id.repo);
             try {
-                queue::BuildLog(layout_.log_file(job.id.repo, job.id.number), config_.runner.log_max)
-                    .kiln(std::string("error: ") + error.what());
+                queue::BuildLog log(layout_.log_file(job.id.repo, job.id.number), config_.runner.log_max);
+                log.add_secrets(result.secrets);
+                log.kiln(std::string("error: ") + error.what());
             } catch (const Error& log_error) {
                 spdlog::error("build={}#{} problem=\"{}\"", job.id.repo, job.id.number, log_error.what());
             }
@@ -285,7 +288,9 @@ private:
         record.image = result.image;
         record.digest = result.digest;
         record.finished_at = queue::unix_now();
-        if (!finish_record(layout_, record)) {
+        // Masked here already, not only in build.json: the lines logged below quote it.
+        record = queue::masked_record(std::move(record), result.secrets);
+        if (!finish_record(layout_, record, {}, result.secrets)) {
             spdlog::warn("build={} problem=\"its record was final already; kept as it was\"", record.id.label());
         }
         release_job(layout_, job);

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <functional>
 
+#include "common/secret_mask.h"
 #include "config/config.h"
 #include "queue/build_record.h"
 #include "queue/queue.h"
@@ -28,6 +29,8 @@ struct JobResult {
     std::vector<std::string> targets;
     std::string image;
     std::string digest;
+    /// The build's secrets as its log masked them: masked in its record too.
+    SecretMask secrets;
 };
 
 /// Runs one claimed job whose record says `running`: `slot` is free for this

@@ -119,4 +119,16 @@ std::map<std::string, std::string> load_secrets(const std::filesystem::path& sec
     return parse_secrets(read_file(file), file.string());
 }
 
+SecretMask secret_mask_of(const std::filesystem::path& secrets_dir, const std::string& repo) {
+    SecretMask mask;
+    try {
+        for (const auto& [key, value] : load_secrets(secrets_dir, repo)) {
+            mask.add(value);
+        }
+    } catch (const Error&) {
+        // The build that loaded them reported it; nothing to mask with.
+    }
+    return mask;
+}
+
 }  // namespace kiln::runner

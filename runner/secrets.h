@@ -8,6 +8,8 @@
 #include <map>
 #include <string>
 
+#include "common/secret_mask.h"
+
 namespace kiln::runner {
 
 /// The secrets file of `repo` (canonical name): `<secrets_dir>/app.env`, and
@@ -27,5 +29,14 @@ std::map<std::string, std::string> parse_secrets(const std::string& text, const 
 /// Reads the secrets of `repo`; an empty map when the file does not exist.
 /// Throws ConfigError for a bad line, StateError when the file cannot be read.
 std::map<std::string, std::string> load_secrets(const std::filesystem::path& secrets_dir, const std::string& repo);
+
+}  // namespace kiln::runner
+
+namespace kiln::runner {
+
+/// What the secrets of `repo` are masked with; empty when it has none, or
+/// when its file cannot be read or parsed (the build says why). Never throws:
+/// for texts about a build written after it ran (its record, a notification).
+SecretMask secret_mask_of(const std::filesystem::path& secrets_dir, const std::string& repo);
 
 }  // namespace kiln::runner

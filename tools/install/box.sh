@@ -25,10 +25,21 @@ setup_user() {
     if [ "$(getent shadow "$user" | cut -d: -f2)" = '!' ]; then
         usermod -p '*' "$user"
     fi
-    install -d -o "$user" -g "$group" -m 755 "$git_root" "$state_dir"
+    install -d -o "$user" -g "$group" -m 755 "$git_root"
+    # Records and logs may quote a secret: the build user's alone.
+    install -d -o "$user" -g "$group" -m 700 "$state_dir"
     install -d -o "$user" -g "$group" -m 700 "$home/.ssh"
     [ -e "$home/.ssh/authorized_keys" ] || install -m 600 -o "$user" -g "$group" /dev/null "$home/.ssh/authorized_keys"
     install -d -o "$user" -g "$group" -m 700 "$secrets_dir"
+    # A registry.password in the config is the build user's alone too (the
+    # runner reads it; kiln warns in every build's log while others can).
+    local password
+    password="$(config_value password)"
+    if [ -n "$password" ] && [ "$password" != '""' ]; then
+        chown "$user:$group" "$config"
+        chmod 600 "$config"
+        note "$config holds registry.password: made it $user's alone (mode 0600)"
+    fi
 }
 
 # write_config URL: writes config.yaml from the sample, with registry.url URL

@@ -1,7 +1,7 @@
 # Sourced after common.sh by the doctor_* scenarios: a box set up as the e2e
 # lib sets one up (lib/ssh.sh's user, sshd, kiln copy and config, and
-# lib/registry.sh's registry), with the secrets_dir mode install.sh gives
-# (0700). `app` is pushed with a .kiln.yml whose builds run buildah (env
+# lib/registry.sh's registry), with the state_dir and secrets_dir modes
+# install.sh gives (0700). `app` is pushed with a .kiln.yml whose builds run buildah (env
 # BUILDER), and the runner that push started stays alive.
 #
 #   doctor_box           sets all that up; sets DOCTOR_KILN, how doctor's
@@ -23,7 +23,7 @@ doctor_box() {
     registry_start
     KILN_REGISTRY_URL="$REGISTRY_URL"
     kiln_app_fixture
-    chmod 700 "$SECRETS_DIR"
+    chmod 700 "$STATE_DIR" "$SECRETS_DIR"
     DOCTOR_KILN="$KILN --config $KILN_CONFIG_FILE"
     commit_file .kiln.yml "$(printf 'env: {BUILDER: buildah}\nimage: false')"
     commit_makefile <<'MAKEFILE'
@@ -49,7 +49,7 @@ doctor_green_lines() {
     cat <<LINES
 ok   config: $KILN_CONFIG_FILE is valid
 ok   git_root: $GIT_ROOT (owner $KILN_USER, mode 0755)
-ok   state_dir: $STATE_DIR (owner $KILN_USER, mode 0755)
+ok   state_dir: $STATE_DIR (owner $KILN_USER, mode 0700)
 ok   secrets_dir: $SECRETS_DIR (owner $KILN_USER, mode 0700)
 ok   hook app: runs $KILN --config $KILN_CONFIG_FILE
 ok   repo app: config at ${sha:0:8} (HEAD) is valid; builds with buildah (env BUILDER)

@@ -51,7 +51,7 @@ TEST_CASE("a repo config prints with its image, env and notify", "[config]") {
     config.timeout = 20min;
     config.env = {{"GOFLAGS", "-mod=vendor"}, {"N", "4"}};
     config.image = kiln::config::ImageConfig{"team/app", "", {"latest", "{branch}"}, 0};
-    config.notify = {{"http://vps:9000/deploy"}};
+    config.notify = {{"http://vps:9000/deploy", {}}};
     CHECK(kiln::config::to_yaml(config, 30min) ==
           "branches: [main, release/*]\n"
           "targets: [build]\n"

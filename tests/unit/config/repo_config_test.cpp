@@ -102,7 +102,7 @@ TEST_CASE(".kiln.yml merges onto the global defaults", "[config]") {
     defaults.timeout = 10min;
     defaults.env = {{"CI", "1"}, {"GOFLAGS", "-mod=mod"}};
     defaults.image = ImageConfig{"", "", {"latest"}, 20};
-    defaults.notify = {{"http://vps:9000/deploy"}};
+    defaults.notify = {{"http://vps:9000/deploy", {}}};
 
     SECTION("scalars and lists replace the default") {
         const RepoConfig config =
@@ -171,6 +171,16 @@ TEST_CASE(".kiln.yml merges onto the global defaults", "[config]") {
     }
 }
 
+TEST_CASE("a notify entry can name the secret that holds its URL", "[config]") {
+    const RepoConfig config =
+        parse_repo_config("notify:\n  - url_secret: DEPLOY_HOOK_URL\n  - http://vps/deploy\n", ".kiln.yml", {});
+    REQUIRE(config.notify.size() == 2);
+    CHECK(config.notify[0].url.empty());
+    CHECK(config.notify[0].url_secret == "DEPLOY_HOOK_URL");
+    CHECK(config.notify[1].url == "http://vps/deploy");
+    CHECK(config.notify[1].url_secret.empty());
+}
+
 TEST_CASE(".kiln.yml errors name file, line and column", "[config]") {
     SECTION("unknown keys") {
         CHECK(repo_error("timout: 5m\n") ==
@@ -179,7 +189,7 @@ TEST_CASE(".kiln.yml errors name file, line and column", "[config]") {
               "app.git@0123abcd:.kiln.yml:2:3: unknown key 'tag' in image (did you mean 'tags'?)");
         CHECK(repo_error("notify:\n  - uri: http://x\n") ==
               "app.git@0123abcd:.kiln.yml:2:5: unknown key 'uri' in notify[0] (did you mean 'url'?)\n"
-              "app.git@0123abcd:.kiln.yml:2:5: notify[0]: missing 'url'");
+              "app.git@0123abcd:.kiln.yml:2:5: notify[0]: missing 'url' (or 'url_secret')");
         CHECK(repo_error("runner:\n  jobs: 3\n") ==
               "app.git@0123abcd:.kiln.yml:1:1: unknown key 'runner' (it belongs in the global config, not in "
               ".kiln.yml)");
@@ -248,6 +258,11 @@ TEST_CASE(".kiln.yml errors name file, line and column", "[config]") {
               "app.git@0123abcd:.kiln.yml:3:5: notify[1]: expected an http:// or https:// URL, got '42'");
         CHECK(repo_error("notify: {url: http://x}\n") ==
               "app.git@0123abcd:.kiln.yml:1:9: notify: expected a list, got a mapping");
+        CHECK(repo_error("notify:\n  - url: http://x\n    url_secret: HOOK\n") ==
+              "app.git@0123abcd:.kiln.yml:2:5: notify[0]: give 'url' or 'url_secret', not both");
+        CHECK(repo_error("notify:\n  - url_secret: 1HOOK\n") ==
+              "app.git@0123abcd:.kiln.yml:2:17: notify[0].url_secret: expected the name of a key in the repo's "
+              "secrets file (letters, digits and _, not starting with a digit), got '1HOOK'");
     }
     SECTION("duplicates and syntax") {
         CHECK(repo_error("env:\n  A: 1\n  A: 2\n") ==

@@ -83,3 +83,28 @@ TEST_CASE("BuildLog writes progress redrawn with carriage returns as it comes", 
     log.output("pulling 10%\rpulling 20%\rpull");
     CHECK(read_file(path) == "pulling 10%\rpulling 20%\r");
 }
+
+TEST_CASE("BuildLog masks the halves of a secret written around a carriage return", "[build_log]") {
+    const kiln::test::TempDir dir;
+    const auto path = dir / "log";
+    BuildLog log(path, 1000);
+    log.add_secrets({"abcd\rEFGH"});
+    log.output("abcd\r");
+    log.output("EFGH\n");
+    log.finish_output();
+    CHECK(read_file(path) == "***\r***\n");
+}
+
+TEST_CASE("BuildLog masks encoded forms split across chunks and paused lines", "[build_log]") {
+    const kiln::test::TempDir dir;
+    const auto path = dir / "log";
+    BuildLog log(path, 1000);
+    log.add_secrets({"p@ss w/rd?x"});
+    log.output("b64=cEBzcyB3");
+    log.output("L3JkP3g= url=p%40ss%20");
+    log.flush_partial();
+    CHECK(read_file(path) == "b64=*** url=");
+    log.output("w%2Frd%3Fx lower=p%40ss%20w%2frd%3fx\n");
+    log.finish_output();
+    CHECK(read_file(path) == "b64=*** url=*** lower=***\n");
+}

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <thread>
 
+#include "common/atomic_file.h"
 #include "queue/log_follow.h"
 #include "queue/queue.h"
 #include "queue/runner_lock.h"
@@ -57,6 +58,19 @@ TEST_CASE("follow_build of a finished build prints the log and returns", "[log_f
     CHECK(kiln::queue::follow_exit_code(BuildStatus::success) == 0);
     CHECK(kiln::queue::follow_exit_code(BuildStatus::skipped) == 0);
     CHECK(kiln::queue::follow_exit_code(BuildStatus::superseded) == 3);
+}
+
+TEST_CASE("follow_build shows a build's escape sequences instead of sending them", "[log_follow]") {
+    const kiln::test::StateFixture state;
+    kiln::queue::BuildRecord record = state.queue("app");
+    const std::string raw = "\x1b]52;c;aGk=\a\x1b[2Jdone\r\n";
+    std::ofstream(state.layout.log_file("app", 1)) << raw;
+    record.status = BuildStatus::success;
+    kiln::queue::write_record(state.layout, record);
+    std::ostringstream out;
+    kiln::queue::follow_build(state.layout, "app", 1, out, [] { return true; });
+    CHECK(out.str() == "^[]52;c;aGk=^G^[[2Jdone\r\n");
+    CHECK(kiln::read_file(state.layout.log_file("app", 1)) == raw);
 }
 
 TEST_CASE("follow_build stops when told to, leaving the build alone", "[log_follow]") {

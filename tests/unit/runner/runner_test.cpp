@@ -7,6 +7,10 @@
 #include <mutex>
 #include <thread>
 
+#include <sys/stat.h>
+
+#include "common/atomic_file.h"
+#include "common/error.h"
 #include "queue/build_record.h"
 #include "queue/cancel.h"
 #include "queue/record_life.h"
@@ -288,4 +292,35 @@ TEST_CASE("after each build only runner.keep_builds builds of the repo are kept"
     options.once = true;
     REQUIRE(kiln::runner::run_runner(config, options, builds.runner()) == 0);
     CHECK(kiln::queue::build_numbers(state.layout, "app") == std::vector<int>{4, 5});
+}
+
+TEST_CASE("a reason that quotes a secret is masked in build.json, which only its user reads", "[runner]") {
+    const kiln::test::StateFixture state;
+    state.queue("app");
+    state.queue("lib");
+    kiln::config::Config config = config_for(state);
+    config.secrets_dir = state.dir / "secrets";
+    std::filesystem::create_directories(config.secrets_dir);
+    kiln::write_file_atomic(config.secrets_dir / "lib.env", "TOKEN=lib-token-42\n");
+    const kiln::runner::JobRunner runner = [](const kiln::config::Config&, const Job& job, int,
+                                              const std::function<bool()>&) -> JobResult {
+        if (job.id.repo == "lib") {
+            // An error of kiln's own: the runner reads the secrets to mask it.
+            throw kiln::Error("no such file 'out/lib-token-42.txt'");
+        }
+        JobResult result;
+        result.status = BuildStatus::failed;
+        result.reason = "make build exited 2: cat: 'hunter2-secret': no such file";
+        result.secrets.add("hunter2-secret");
+        return result;
+    };
+    kiln::runner::RunnerOptions options;
+    options.once = true;
+    REQUIRE(kiln::runner::run_runner(config, options, runner) == 0);
+    CHECK(kiln::queue::read_record(state.layout, "app", 1).reason == "make build exited 2: cat: '***': no such file");
+    CHECK(kiln::queue::read_record(state.layout, "lib", 1).reason == "no such file 'out/***.txt'");
+    CHECK(kiln::read_file(state.layout.log_file("lib", 1)).find("lib-token-42") == std::string::npos);
+    struct stat info {};
+    REQUIRE(::stat(state.layout.record_file("app", 1).c_str(), &info) == 0);
+    CHECK((info.st_mode & 0777) == 0600);
 }
