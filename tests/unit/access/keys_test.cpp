@@ -9,7 +9,7 @@
 #include "access/public_key.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
-#include "support/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using namespace kiln::access;
 

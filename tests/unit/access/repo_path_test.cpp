@@ -3,7 +3,7 @@
 #include <filesystem>
 
 #include "access/repo_path.h"
-#include "support/temp_dir.h"
+#include "tests/support/temp_dir.h"
 
 using kiln::access::locate_repo;
 using kiln::access::map_repo_path;
@@ -37,7 +37,7 @@ TEST_CASE("repo paths that leave git_root or break the name rules are refused", 
     CHECK(problem("") == "no repository named");
     CHECK(problem(std::string("app\0.git", 8)) == "the repository path contains a NUL byte");
     CHECK(problem("a/b/c.git") == "repository name 'a/b/c.git' has more than one folder level; use 'app' or 'team/app'");
-    CHECK(problem("-u.git") == "repository name '-u.git': segment '-u.git' starts with '-'");
+    CHECK(problem("-u.git") == "repository name '-u.git': segment '-u' starts with '-'");
     CHECK(mapped("../x.git").empty());
 }
 
