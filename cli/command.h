@@ -69,6 +69,9 @@ Handler define_logs(CLI::App& command);
 Handler define_rebuild(CLI::App& command);
 Handler define_cancel(CLI::App& command);
 Handler define_watch(CLI::App& command);
+Handler define_key(CLI::App& command);
+/// `shell`: the forced command of the keys `kiln key` adds.
+Handler define_shell(CLI::App& command);
 /// `build-leader`: internal, the runner starts it for each build step.
 Handler define_build_leader(CLI::App& command);
 

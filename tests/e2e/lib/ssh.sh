@@ -9,6 +9,8 @@
 #   KILN        the kiln copy the user runs; KILN_CONFIG_FILE its config
 #   GIT_ROOT, STATE_DIR, SECRETS_DIR, USER_HOME
 #   GIT_SSH_COMMAND (exported) so `git push ssh://...` uses the test key
+#   (a plain login); new_key / kiln_key_add / ssh_key / use_key add more keys,
+#   each with kiln shell as its forced command
 
 e2e_passwd_lock=/run/lock/kiln-e2e-passwd.lock
 
@@ -88,7 +90,11 @@ Port $SSH_PORT
 ListenAddress 127.0.0.1
 HostKey $dir/host_ed25519
 PidFile $dir/sshd.pid
-AuthorizedKeysFile $dir/authorized_keys
+# The fixture's own key (a plain login) and the user's file, where kiln key adds lines.
+AuthorizedKeysFile $dir/authorized_keys .ssh/authorized_keys
+# What a careless box allows (the issue's threat): kiln shell must not let any
+# of it reach git, kiln or make.
+AcceptEnv GIT_* KILN_*
 # The keys live under /tmp, which is world-writable (sticky).
 StrictModes no
 UsePAM no
@@ -290,3 +296,59 @@ queued_line() { echo "[kiln] build $1#$2 queued (follow: $(ssh_hint kiln logs "$
 
 # runner_pids: the pids of kiln runners of the test user.
 runner_pids() { pgrep -u "$KILN_USER" -f -- "$KILN --config $KILN_CONFIG_FILE runner" || true; }
+
+# new_key NAME: a fresh ed25519 key pair $T/sshd/key_NAME{,.pub}, not yet authorized.
+new_key() { ssh-keygen -q -t ed25519 -N '' -C "kiln-e2e-$1" -f "$T/sshd/key_$1"; }
+
+# kiln_key_add NAME ROLE [GLOB...]: new_key NAME, then `kiln key add` of it
+# as the test user, so its login runs `kiln shell NAME`.
+kiln_key_add() {
+    local name="$1" role="$2"; shift 2
+    new_key "$name"
+    if [ "$#" -gt 0 ]; then
+        kiln_as_user key add "$name" "$T/sshd/key_$name.pub" --role "$role" --repos "$@" >/dev/null
+    else
+        kiln_as_user key add "$name" "$T/sshd/key_$name.pub" --role "$role" >/dev/null
+    fi
+}
+
+# key_ssh_opts NAME: the ssh options that log in with key NAME alone.
+key_ssh_opts() {
+    echo "-F /dev/null -i $T/sshd/key_$1 -o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null" \
+         "-o BatchMode=yes -o LogLevel=ERROR -o IdentitiesOnly=yes"
+}
+
+# ssh_key NAME [SSH OPTIONS...] -- COMMAND: runs COMMAND (one string, sent as
+# it is, so a test controls every byte the client sends) logged in with key NAME.
+ssh_key() {
+    local name="$1"; shift
+    local opts=()
+    while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do opts+=("$1"); shift; done
+    shift
+    # shellcheck disable=SC2046
+    ssh $(key_ssh_opts "$name") "${opts[@]}" -p "$SSH_PORT" "$KILN_USER@127.0.0.1" "$@"
+}
+
+# use_key NAME: git over ssh (GIT_SSH_COMMAND) logs in with key NAME from now on.
+use_key() { export GIT_SSH_COMMAND="ssh $(key_ssh_opts "$1")"; }
+
+# access_log: the path of kiln shell's access log.
+access_log() { echo "$STATE_DIR/access.log"; }
+
+# assert_refused KEY [SSH OPTIONS...] -- COMMAND LINE: COMMAND over key KEY
+# exits 1 with exactly LINE on stderr, nothing on stdout, and adds one
+# verdict=refused line for KEY to the access log.
+assert_refused() {
+    local key="$1" before after; shift
+    local args=()
+    while [ "$1" != "--" ]; do args+=("$1"); shift; done
+    local command="$2" line="$3"
+    before="$(wc -l <"$(access_log)" 2>/dev/null || echo 0)"
+    assert_status 1 ssh_key "$key" "${args[@]}" -- "$command" </dev/null
+    assert_eq "$(cat "$T/err")" "$line" "stderr of '$command' over key $key"
+    assert_eq "$(cat "$T/out")" "" "stdout of '$command' over key $key"
+    after="$(wc -l <"$(access_log)")"
+    assert_eq "$after" "$((before + 1))" "access log lines after '$command'"
+    tail -n 1 "$(access_log)" >"$T/last-access"
+    assert_file_contains "$T/last-access" " key=$key from=127.0.0.1 verdict=refused command="
+}
