@@ -71,7 +71,8 @@ Handler define_builds(CLI::App& command) {
     command.add_option("-n,--limit", *limit, "How many builds to list (default 20)")->check(CLI::PositiveNumber);
     command.add_flag("--json", *json, "Print JSON: an array of build records, as build.json holds them");
     command.footer("Newest first. STATUS is one of queued, running, success, failed, timeout, cancelled, skipped,\n"
-                   "superseded, interrupted. A build recorded running that no live runner runs shows interrupted.");
+                   "superseded, interrupted. A build recorded running that no live runner runs shows interrupted.\n"
+                   "BY is the name of the key that pushed (or rebuilt) it; '-' when unknown (a plain login).");
     return [repo, limit, json](Context& context) {
         const queue::StateLayout layout(context.config().state_dir);
         const std::vector<std::string> repos =
@@ -91,14 +92,16 @@ Handler define_builds(CLI::App& command) {
             return 0;
         }
         const std::int64_t now = queue::unix_now();
-        std::printf("%-20s %5s  %-16s %-8s  %-11s %8s %8s\n", "REPO", "#", "BRANCH", "SHA", "STATUS", "DURATION",
-                    "AGE");
+        // BY is last: a key name may be long, and the columns before it keep their places.
+        std::printf("%-20s %5s  %-16s %-8s  %-11s %8s %8s  %s\n", "REPO", "#", "BRANCH", "SHA", "STATUS", "DURATION",
+                    "AGE", "BY");
         for (const queue::BuildRecord& record : records) {
             const std::string branch = record.id.branch();
-            std::printf("%-20s %5d  %-16s %-8s  %-11s %8s %8s\n", record.id.repo.c_str(), record.id.number,
+            const std::string& by = record.id.pushed_by;
+            std::printf("%-20s %5d  %-16s %-8s  %-11s %8s %8s  %s\n", record.id.repo.c_str(), record.id.number,
                         branch.empty() ? "-" : branch.c_str(), record.id.sha.substr(0, 8).c_str(),
                         queue::to_string(record.status).c_str(), duration_text(record, now).c_str(),
-                        age_text(record, now).c_str());
+                        age_text(record, now).c_str(), by.empty() ? "-" : by.c_str());
         }
         return 0;
     };

@@ -6,6 +6,7 @@
 #include "common/error.h"
 #include "common/kiln_lines.h"
 #include "common/names.h"
+#include "queue/build_identity.h"
 #include "queue/enqueue.h"
 #include "runner/rebuild.h"
 
@@ -17,7 +18,8 @@ Handler define_rebuild(CLI::App& command) {
     command.add_option("REPO", *repo, "Repository name")->required();
     command.add_option("WHAT", *what,
                        "A branch (builds its tip) or a commit; default: the branch of the last build, else the repo's default branch");
-    command.footer("Queues a new build and starts a runner when none runs; follow it with 'kiln logs REPO N -f'.");
+    command.footer("Queues a new build and starts a runner when none runs; follow it with 'kiln logs REPO N -f'.\n"
+                   "It is recorded as pushed by the key that ran it (KILN_PUSHED_BY, set by 'kiln shell').");
     return [repo, what](Context& context) {
         const config::Config& config = context.config();
         const std::string name = canonical_repo_name(*repo);
@@ -27,8 +29,9 @@ Handler define_rebuild(CLI::App& command) {
                                                                 "' (create it with 'kiln init " + name + "')"));
         }
         const queue::StateLayout layout(config.state_dir);
-        const queue::BuildRecord record =
-            queue::enqueue_build(layout, runner::resolve_rebuild_target(layout, name, repo_path, *what), repo_path);
+        queue::BuildIdentity target = runner::resolve_rebuild_target(layout, name, repo_path, *what);
+        target.pushed_by = queue::pushed_by_from_environment();  // the key that asked for it
+        const queue::BuildRecord record = queue::enqueue_build(layout, target, repo_path);
         std::cout << kLinePrefix << "build " << record.id.label() << " queued (follow: "
                   << follow_command(name, record.id.number) << ")" << std::endl;
         start_runner_unless_running(config);

@@ -44,10 +44,12 @@ Handler define_show(CLI::App& command) {
         print_field("build", record.id.label());
         print_field("status", queue::to_string(record.status));
         print_field("reason", record.reason);
+        print_field("cancelled by", record.cancelled_by);
         print_field("ref", record.id.ref);
         print_field("branch", record.id.branch());
         print_field("sha", record.id.sha);
         print_field("trigger", record.id.trigger);
+        print_field("pushed by", record.id.pushed_by);
         print_field("queued", time_text(record.queued_at));
         print_field("started", time_text(record.started_at));
         print_field("finished", time_text(record.finished_at));

@@ -8,6 +8,7 @@
 
 #include "common/error.h"
 #include "hooks/post_receive.h"
+#include "queue/build_identity.h"
 
 namespace kiln::hooks {
 namespace {
@@ -50,6 +51,7 @@ int run_post_receive_hook(const config::Config& config, const std::filesystem::p
     hook.repo_path = receiving_repository();
     hook.options = read_push_options();
     hook.kiln_executable = kiln_executable;
+    hook.pushed_by = queue::pushed_by_from_environment();
     return run_post_receive(hook, std::cin, std::cout, [] { return !pusher_gone.load(); });
 }
 

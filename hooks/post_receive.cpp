@@ -57,7 +57,8 @@ std::optional<std::string> no_makefile_reason(const git_objects::CommitRoot& roo
 
 void plan_branch(const config::Config& config, const fs::path& repo_path, const std::string& repo,
                  const RefUpdate& update, const PushOptions& options, PushPlan& plan) {
-    const queue::BuildIdentity build{repo, 0, update.ref, update.new_sha, queue::kTriggerPush};
+    // Who pushed is the hook's to say (run_post_receive), not the plan's.
+    const queue::BuildIdentity build{repo, 0, update.ref, update.new_sha, queue::kTriggerPush, {}};
     const std::string branch = build.branch();
     if (options.skip) {
         plan.notes.push_back("ci.skip: not building " + repo + " " + branch);
@@ -205,7 +206,8 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
     const queue::StateLayout layout(config.state_dir);
     std::vector<queue::BuildRecord> queued;
     const fs::path repo_path = fs::weakly_canonical(context.repo_path);
-    for (const queue::BuildIdentity& build : plan.builds) {
+    for (queue::BuildIdentity build : plan.builds) {
+        build.pushed_by = context.pushed_by;
         try {
             queued.push_back(queue::enqueue_build(layout, build, repo_path));
         } catch (const StateError& error) {

@@ -45,11 +45,13 @@ struct PostReceiveContext {
     std::filesystem::path kiln_executable;     ///< started as `kiln runner` when no runner runs
     std::string host;                          ///< named in `ssh USER@HOST kiln logs ...`; empty: host_name()
     std::string user;                          ///< named in `ssh USER@HOST kiln logs ...`; empty: user_name()
+    std::string pushed_by;                     ///< recorded as each build's pushed_by; empty: unknown
     bool start_runner = true;                  ///< unit tests queue without a runner
     queue::FollowOptions follow;              ///< unit tests wait less for a stalled build
 };
 
-/// The post-receive hook: plans the push, queues each build (printing
+/// The post-receive hook: plans the push, queues each build as pushed by
+/// `context.pushed_by` (printing
 /// `[kiln] build app#42 queued (follow: ssh git@HOST kiln logs app 42 -f)`), starts
 /// a detached runner when none holds the runner lock, then (unless
 /// `kiln.detach`) streams each build's log to `out`, first saying why it waits

@@ -1,6 +1,11 @@
 #include "queue/build_identity.h"
 
+#include <cstdlib>
 #include <string_view>
+
+#include <spdlog/spdlog.h>
+
+#include "common/names.h"
 
 namespace kiln::queue {
 namespace {
@@ -31,6 +36,7 @@ void add_identity(nlohmann::json& json, const BuildIdentity& build) {
     json["branch"] = build.branch();
     json["sha"] = build.sha;
     json["trigger"] = build.trigger;
+    json["pushed_by"] = build.pushed_by;
 }
 
 BuildIdentity identity_from_json(const nlohmann::json& json) {
@@ -40,7 +46,28 @@ BuildIdentity identity_from_json(const nlohmann::json& json) {
     build.ref = read_string(json, "ref");
     build.sha = read_string(json, "sha");
     build.trigger = read_string(json, "trigger");
+    build.pushed_by = read_string(json, "pushed_by");
     return build;
+}
+
+bool is_key_name(const std::string& name) {
+    return name.find('/') == std::string::npos && !repo_name_problem(name);
+}
+
+std::string pushed_by_from_environment() {
+    const char* value = std::getenv(kPushedByVariable);
+    if (value == nullptr || *value == '\0') {
+        return {};
+    }
+    const std::string name(value);
+    if (!is_key_name(name)) {
+        // Not quoted: a value that is no name may hold terminal escapes, and
+        // this line reaches the pusher's terminal.
+        spdlog::warn("{} is not a key name (letters, digits, '.', '_', '-'): recorded without pushed_by",
+                     kPushedByVariable);
+        return {};
+    }
+    return name;
 }
 
 }  // namespace kiln::queue

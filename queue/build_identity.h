@@ -25,8 +25,10 @@ struct BuildIdentity {
     std::string ref;      ///< `refs/heads/main`; empty for a rebuild of a commit no branch points at
     std::string sha;      ///< full hex commit id, built exactly
     std::string trigger;  ///< kTriggerPush, kTriggerRebuild, retry_trigger()
-    // Who pushed (`pushed_by`) belongs here, and in add_identity and
-    // identity_from_json: then every record, job and command has it.
+    /// The name of the key that pushed (or ran `kiln rebuild`), from
+    /// KILN_PUSHED_BY; empty when unknown (a plain login, an old record). A
+    /// retry of an interrupted build keeps it.
+    std::string pushed_by;
 
     /// `main` for `refs/heads/main`; empty for any other ref (branch_of_ref).
     std::string branch() const;
@@ -39,13 +41,28 @@ struct BuildIdentity {
 std::string branch_of_ref(const std::string& ref);
 
 /// Sets the identity's fields of build.json and of a job file in `json`:
-/// `repo`, `number`, `ref`, `branch` (derived from ref), `sha`, `trigger`.
+/// `repo`, `number`, `ref`, `branch` (derived from ref), `sha`, `trigger`,
+/// `pushed_by`.
 void add_identity(nlohmann::json& json, const BuildIdentity& build);
 
 /// The identity in `json` (build.json or a job file). `repo` and `number` are
 /// required: a nlohmann::json::exception when either is missing or mistyped.
-/// `ref`, `sha` and `trigger` are empty when missing or not strings; `branch`
-/// is not read, since it follows from `ref`.
+/// `ref`, `sha`, `trigger` and `pushed_by` are empty when missing or not
+/// strings (records written before kiln knew who pushed have no `pushed_by`);
+/// `branch` is not read, since it follows from `ref`.
 BuildIdentity identity_from_json(const nlohmann::json& json);
+
+/// The variable that names the key a push or a command comes from: `kiln
+/// shell NAME`, the forced command of each SSH key, sets it to NAME.
+inline constexpr const char* kPushedByVariable = "KILN_PUSHED_BY";
+
+/// True when `name` can name a key: one segment of a repository name
+/// (letters, digits, `.`, `_`, `-`, not starting with `.` or `-`).
+bool is_key_name(const std::string& name);
+
+/// KILN_PUSHED_BY when it is_key_name(); empty when it is unset, or anything
+/// else, which is logged as a warning and never fails the push or command:
+/// the build is then recorded without a pusher.
+std::string pushed_by_from_environment();
 
 }  // namespace kiln::queue

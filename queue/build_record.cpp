@@ -101,6 +101,9 @@ nlohmann::json to_json(const BuildRecord& record) {
     json["image"] = record.image;
     json["digest"] = record.digest;
     json["reason"] = record.reason;
+    if (!record.cancelled_by.empty()) {
+        json["cancelled_by"] = record.cancelled_by;
+    }
     json["order"] = record.order;
     if (!record.notify.empty()) {
         nlohmann::json deliveries = nlohmann::json::array();
@@ -138,6 +141,7 @@ BuildRecord record_from_json(const nlohmann::json& json, const std::string& sour
         record.image = read_string(json, "image");
         record.digest = read_string(json, "digest");
         record.reason = read_string(json, "reason");
+        record.cancelled_by = read_string(json, "cancelled_by");
         // Records written before kiln knew the order are each their own push.
         record.order = json.contains("order") && json["order"].is_number_integer() ? json["order"].get<int>()
                                                                                    : record.id.number;

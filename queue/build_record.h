@@ -44,6 +44,10 @@ struct BuildRecord {
     std::string image;                     ///< `host:port/name:sha`, when an image was made
     std::string digest;                    ///< `sha256:...` of that image
     std::string reason;                    ///< why it ended as it did, for anything but success
+    /// The key that ran `kiln cancel` on it (KILN_PUSHED_BY), once it is
+    /// `cancelled` so; empty otherwise. finish_record takes it from the cancel
+    /// file of a build that was running.
+    std::string cancelled_by;
     /// Where this build stands among the pushes to its branch: the number of
     /// the push (or rebuild) it builds. Its own number, except for a retry of
     /// an interrupted build, which keeps the interrupted build's order, so a

@@ -11,6 +11,7 @@
 #include "common/error.h"
 #include "common/file_modes.h"
 #include "queue/build_log.h"
+#include "queue/cancel.h"
 
 namespace kiln::queue {
 namespace {
@@ -86,6 +87,9 @@ bool finish_record(const StateLayout& layout, BuildRecord record, std::string_vi
     const std::optional<BuildRecord> current = find_record(layout, record.id.repo, record.id.number);
     if (!current || is_final(current->status)) {
         return false;
+    }
+    if (record.status == BuildStatus::cancelled && record.cancelled_by.empty()) {
+        record.cancelled_by = cancel_requester(layout, record.id.repo, record.id.number);
     }
     if (!record.finished_at) {
         record.finished_at = unix_now();

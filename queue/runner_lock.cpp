@@ -14,6 +14,7 @@
 #include "common/error.h"
 #include "common/file_modes.h"
 #include "process/spawn.h"
+#include "queue/build_identity.h"
 
 namespace kiln::queue {
 namespace {
@@ -75,8 +76,9 @@ void start_detached_runner(const StateLayout& layout, const std::filesystem::pat
         runner.argv.push_back(std::filesystem::absolute(*config_file).string());
     }
     runner.argv.push_back("runner");
-    // The hook runs with GIT_DIR and friends set; the runner must not.
-    runner.env = process::Environment::current().unset_prefix("GIT_");
+    // The hook runs with GIT_DIR and friends set; the runner must not. Nor is
+    // it the pusher's: it runs the builds of every key.
+    runner.env = process::Environment::current().unset_prefix("GIT_").unset(kPushedByVariable);
     runner.cwd = "/";
     // Opened here, so that a log that cannot be opened leaves /dev/null; the
     // daemon gets it as its stdout and stderr, and this copy is closed.

@@ -28,7 +28,7 @@ bool runner_running(const StateLayout& layout);
 /// Starts `kiln_executable [--config config_file] runner` fully detached: double
 /// fork + setsid (process::spawn_daemon), cwd `/`, stdin from /dev/null, stdout/stderr appended to
 /// <state_dir>/runner.log (/dev/null if that cannot be opened), every other fd
-/// closed, and no GIT_* variables in its environment. The caller's stdout and
+/// closed, and no GIT_* variables or KILN_PUSHED_BY in its environment. The caller's stdout and
 /// stderr (the push's pipe to git and sshd) are not held open. Returns once the
 /// intermediate child is reaped; a runner that finds the lock taken exits
 /// quietly, so racing starters are harmless. Throws ProcessError when fork fails.

@@ -86,7 +86,7 @@ queue::BuildIdentity resolve_rebuild_target(const queue::StateLayout& layout, co
         git::check(git_reference_peel(&raw_commit, ref.get(), GIT_OBJECT_COMMIT),
                    "resolving branch '" + name + "' in " + repo);
         const git::Object commit(raw_commit);
-        return {repo, 0, branch_ref, git::to_hex(*git_object_id(commit.get())), queue::kTriggerRebuild};
+        return {repo, 0, branch_ref, git::to_hex(*git_object_id(commit.get())), queue::kTriggerRebuild, {}};
     }
 
     git_object* raw_object = nullptr;
@@ -96,7 +96,7 @@ queue::BuildIdentity resolve_rebuild_target(const queue::StateLayout& layout, co
         if (git_object_peel(&raw_commit, object.get(), GIT_OBJECT_COMMIT) == 0) {
             const git::Object commit(raw_commit);
             const git_oid& oid = *git_object_id(commit.get());
-            return {repo, 0, branch_at(git_repo.get(), oid), git::to_hex(oid), queue::kTriggerRebuild};
+            return {repo, 0, branch_at(git_repo.get(), oid), git::to_hex(oid), queue::kTriggerRebuild, {}};
         }
     }
     throw UsageError(describe("resolving '" + name + "' in " + repo, "no branch or commit of that name"));

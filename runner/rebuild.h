@@ -8,7 +8,8 @@
 
 namespace kiln::runner {
 
-/// What `kiln rebuild` builds (trigger `rebuild`, not numbered yet): resolves
+/// What `kiln rebuild` builds (trigger `rebuild`, not numbered yet, no
+/// pusher: the caller sets pushed_by): resolves
 /// `what` in the bare repository `repo_path`, a branch name first (its tip),
 /// else any revision naming a commit (a full or short sha; its ref is a branch
 /// whose tip it is, else empty). An empty `what` means the branch of the

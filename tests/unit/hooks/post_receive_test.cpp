@@ -5,6 +5,7 @@
 #include "libgit2/git.h"
 #include "hooks/post_receive.h"
 #include "queue/build_record.h"
+#include "queue/queue.h"
 #include "queue/state_layout.h"
 #include "tests/support/temp_dir.h"
 #include "tests/support/temp_repo.h"
@@ -164,6 +165,7 @@ TEST_CASE("a detached push queues durably and says how to follow", "[hooks][git]
     context.options.detach = true;
     context.host = "buildbox";
     context.user = "git";
+    context.pushed_by = "alice";
     context.start_runner = false;
     std::istringstream in(kZero + " " + sha + " refs/heads/main\nnot-a-line\n");
     std::ostringstream out;
@@ -178,5 +180,8 @@ TEST_CASE("a detached push queues durably and says how to follow", "[hooks][git]
     CHECK(record.status == kiln::queue::BuildStatus::queued);
     CHECK(record.id.sha == sha);
     CHECK(record.id.ref == "refs/heads/main");
-    CHECK(std::filesystem::exists(layout.queue_dir() / kiln::queue::StateLayout::job_file_name("repo", 1)));
+    CHECK(record.id.pushed_by == "alice");
+    const std::vector<kiln::queue::Job> jobs = kiln::queue::list_queued(layout);
+    REQUIRE(jobs.size() == 1);
+    CHECK(jobs[0].id.pushed_by == "alice");
 }

@@ -65,6 +65,32 @@ TEST_CASE("a record is written as documented and read back whole", "[build_recor
     CHECK(back.id.label() == "team/app#1");
 }
 
+TEST_CASE("who pushed and who cancelled are recorded, and old records have neither", "[build_record]") {
+    const kiln::test::StateFixture state;
+    BuildRecord record = state.queue("app", "main", std::string(40, 'a'), "alice");
+    CHECK(nlohmann::json::parse(kiln::read_file(state.layout.record_file("app", 1)))["pushed_by"] == "alice");
+    CHECK_FALSE(nlohmann::json::parse(kiln::read_file(state.layout.record_file("app", 1))).contains("cancelled_by"));
+
+    record.status = BuildStatus::cancelled;
+    record.cancelled_by = "bob";
+    kiln::queue::write_record(state.layout, record);
+    const nlohmann::json json = nlohmann::json::parse(kiln::read_file(state.layout.record_file("app", 1)));
+    CHECK(json["pushed_by"] == "alice");
+    CHECK(json["cancelled_by"] == "bob");
+    const BuildRecord back = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(back.id.pushed_by == "alice");
+    CHECK(back.cancelled_by == "bob");
+
+    nlohmann::json old = json;
+    old.erase("pushed_by");
+    old.erase("cancelled_by");
+    kiln::write_file_atomic(state.layout.record_file("app", 1), old.dump());
+    const BuildRecord old_back = kiln::queue::read_record(state.layout, "app", 1);
+    CHECK(old_back.id.pushed_by.empty());
+    CHECK(old_back.cancelled_by.empty());
+    CHECK(old_back.status == BuildStatus::cancelled);
+}
+
 TEST_CASE("reading a build that does not exist says so", "[build_record]") {
     const kiln::test::StateFixture state;
     REQUIRE_THROWS_AS(kiln::queue::read_record(state.layout, "app", 42), kiln::StateError);

@@ -53,10 +53,11 @@ TEST_CASE("a claimed job can be released or put back", "[queue]") {
 
 TEST_CASE("queued pushes to one branch coalesce into the newest", "[queue]") {
     const kiln::test::StateFixture state;
-    state.queue("app", "main");      // 1
-    state.queue("app", "main");      // 2
-    state.queue("app", "feature");   // 3
-    state.queue("app", "main");      // 4
+    const std::string sha(40, 'a');
+    state.queue("app", "main", sha, "alice");  // 1
+    state.queue("app", "main", sha, "bob");    // 2
+    state.queue("app", "feature");             // 3
+    state.queue("app", "main", sha, "carol");  // 4
     state.queue("web", "main");      // web 1
 
     const std::vector<Job> kept = kiln::queue::coalesce_queued(state.layout, kiln::queue::list_queued(state.layout));
@@ -72,6 +73,10 @@ TEST_CASE("queued pushes to one branch coalesce into the newest", "[queue]") {
         CHECK(record.reason == "superseded by #4");
         CHECK(record.finished_at.has_value());
     }
+    // Each keeps its own pusher: the winner's is not theirs.
+    CHECK(kiln::queue::read_record(state.layout, "app", 1).id.pushed_by == "alice");
+    CHECK(kiln::queue::read_record(state.layout, "app", 2).id.pushed_by == "bob");
+    CHECK(kiln::queue::read_record(state.layout, "app", 4).id.pushed_by == "carol");
     CHECK(kiln::queue::read_record(state.layout, "app", 4).status == BuildStatus::queued);
     CHECK(kiln::queue::list_queued(state.layout).size() == 3);
     CHECK(kiln::queue::list_claimed(state.layout).empty());

@@ -11,7 +11,7 @@ using kiln::runner::Environment;
 namespace {
 
 kiln::queue::BuildIdentity identity() {
-    return {"Team/App", 42, "refs/heads/main", std::string(40, 'a'), kiln::queue::kTriggerPush};
+    return {"Team/App", 42, "refs/heads/main", std::string(40, 'a'), kiln::queue::kTriggerPush, {}};
 }
 
 }  // namespace

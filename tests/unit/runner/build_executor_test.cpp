@@ -39,7 +39,7 @@ struct Fixture {
     kiln::runner::BuildPlan plan(const std::string& sha, int number = 1) const {
         kiln::runner::BuildPlan plan;
         plan.config = &config;
-        plan.id = {"app", number, "refs/heads/main", sha, kiln::queue::kTriggerPush};
+        plan.id = {"app", number, "refs/heads/main", sha, kiln::queue::kTriggerPush, {}};
         plan.repo_path = repo.path();
         plan.repo_config = config.defaults;
         plan.worktree_root = state / "work" / "app";

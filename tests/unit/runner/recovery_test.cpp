@@ -26,7 +26,7 @@ void start_build(const kiln::test::StateFixture& state, const std::string& repo,
 
 TEST_CASE("a build a dead runner left running is interrupted and queued again", "[recovery]") {
     const kiln::test::StateFixture state;
-    state.queue("app", "main", std::string(40, 'b'));
+    state.queue("app", "main", std::string(40, 'b'), "alice");
     start_build(state, "app", 1);
 
     const std::vector<kiln::runner::RecoveredBuild> recovered = kiln::runner::recover_builds(state.layout);
@@ -44,6 +44,7 @@ TEST_CASE("a build a dead runner left running is interrupted and queued again", 
     const kiln::queue::BuildRecord retry = kiln::queue::read_record(state.layout, "app", 2);
     CHECK(retry.status == kiln::queue::BuildStatus::queued);
     CHECK(retry.id.trigger == "retry of #1");
+    CHECK(retry.id.pushed_by == "alice");  // the push it retries is still alice's
     CHECK(retry.id.sha == std::string(40, 'b'));
     CHECK(retry.id.branch() == "main");
     CHECK(retry.order == 1);
@@ -84,10 +85,12 @@ TEST_CASE("a running build whose cancel was pending stays cancelled after recove
     const kiln::test::StateFixture state;
     state.queue("app");
     start_build(state, "app", 1);
-    REQUIRE(kiln::queue::cancel_build(state.layout, "app", 1).result == kiln::queue::CancelResult::requested);
+    REQUIRE(kiln::queue::cancel_build(state.layout, "app", 1, "carol").result ==
+            kiln::queue::CancelResult::requested);
     CHECK(kiln::runner::recover_builds(state.layout).empty());
     const kiln::queue::BuildRecord record = kiln::queue::read_record(state.layout, "app", 1);
     CHECK(record.status == kiln::queue::BuildStatus::cancelled);
+    CHECK(record.cancelled_by == "carol");
     CHECK(record.reason == "cancelled (kiln cancel); its runner died before it stopped");
     CHECK(kiln::queue::list_queued(state.layout).empty());
     CHECK_FALSE(kiln::queue::cancel_requested(state.layout, "app", 1));

@@ -15,11 +15,11 @@ struct StateFixture {
     TempDir dir;
     kiln::queue::StateLayout layout{dir / "state"};
 
-    /// Queues a build of `repo` on `branch` with a made-up sha.
+    /// Queues a build of `repo` on `branch` with a made-up sha, pushed by `pushed_by`.
     kiln::queue::BuildRecord queue(const std::string& repo, const std::string& branch = "main",
-                              const std::string& sha = std::string(40, 'a')) const {
-        return kiln::queue::enqueue_build(layout, {repo, 0, "refs/heads/" + branch, sha, kiln::queue::kTriggerPush},
-                                     dir / (repo + ".git"));
+                              const std::string& sha = std::string(40, 'a'), const std::string& pushed_by = {}) const {
+        return kiln::queue::enqueue_build(
+            layout, {repo, 0, "refs/heads/" + branch, sha, kiln::queue::kTriggerPush, pushed_by}, dir / (repo + ".git"));
     }
 };
 

@@ -206,7 +206,7 @@ TEST_CASE("a retry queued after a newer push already built is superseded, not bu
     kiln::queue::Job first_job = kiln::queue::list_queued(state.layout).at(0);
     REQUIRE(kiln::queue::claim_job(state.layout, first_job));
     kiln::queue::release_job(state.layout, first_job);
-    const kiln::queue::BuildIdentity retry{"app", 0, "refs/heads/main", std::string(40, 'a'), "retry of #1"};
+    const kiln::queue::BuildIdentity retry{"app", 0, "refs/heads/main", std::string(40, 'a'), "retry of #1", {}};
     REQUIRE(kiln::queue::enqueue_build(state.layout, retry, {}, 1).id.number == 3);
 
     FakeBuilds builds;
