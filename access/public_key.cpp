@@ -14,7 +14,6 @@
 namespace kiln::access {
 namespace {
 
-constexpr std::size_t kMaxKeyNameLength = 64;
 // An RSA key of 16384 bits is about 2.8 kB in base64; nothing real is longer.
 constexpr std::size_t kMaxBase64Length = 16384;
 
@@ -183,26 +182,5 @@ std::string fingerprint(const PublicKey& key) {
     return "SHA256:" + encode_base64_unpadded(digest.data(), size);
 }
 
-std::optional<std::string> key_name_problem(const std::string& name) {
-    const std::string quoted = "'" + name + "'";
-    if (name.empty()) {
-        return "key name is empty";
-    }
-    if (name.size() > kMaxKeyNameLength) {
-        return "key name " + quoted + " is longer than " + std::to_string(kMaxKeyNameLength) + " characters";
-    }
-    if (name.front() == '.' || name.front() == '-') {
-        return "key name " + quoted + " starts with '" + name.front() + "'";
-    }
-    const auto bad = std::find_if_not(name.begin(), name.end(), [](char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
-               c == '-';
-    });
-    if (bad != name.end()) {
-        return "key name " + quoted + " contains '" + std::string(1, *bad) +
-               "'; only letters, digits, '.', '_' and '-' are allowed";
-    }
-    return std::nullopt;
-}
 
 }  // namespace kiln::access

@@ -42,9 +42,4 @@ std::string fingerprint(const PublicKey& key);
 /// when it is not exactly that.
 std::optional<std::string> decode_base64(std::string_view text);
 
-/// Why `name` cannot name a key, or nothing when it can: the rules of one
-/// segment of a repository name (letters, digits, `.`, `_`, `-`, not starting
-/// with `.` or `-`), at most 64 characters.
-std::optional<std::string> key_name_problem(const std::string& name);
-
 }  // namespace kiln::access

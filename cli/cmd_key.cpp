@@ -14,6 +14,7 @@
 #include "cli/json_output.h"
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/names.h"
 #include "common/posix.h"
 #include "queue/build_record.h"
 
@@ -58,7 +59,7 @@ Handler define_add(CLI::App& command) {
                    "'kiln shell NAME', and records the role in <state_dir>/keys.json. The default role is read,\n"
                    "the safe one: give write or admin on purpose.");
     return [args](Context& context) {
-        if (const std::optional<std::string> problem = access::key_name_problem(args->name)) {
+        if (const std::optional<std::string> problem = key_name_problem(args->name)) {
             throw UsageError(*problem);
         }
         for (const std::string& glob : args->repos) {

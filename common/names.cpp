@@ -13,6 +13,7 @@ namespace {
 constexpr std::size_t kMaxSegments = 2;
 constexpr std::size_t kMaxNameLength = 200;
 constexpr std::string_view kGitSuffix = ".git";
+constexpr std::size_t kMaxKeyNameLength = 64;
 
 bool allowed_char(char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
@@ -62,6 +63,25 @@ std::optional<std::string> repo_name_problem(const std::string& name) {
         if (segment.ends_with(".git") && &segment != &segments.back()) {
             return "repository name " + quoted + ": only the last segment may end in '.git'";
         }
+    }
+    return std::nullopt;
+}
+
+std::optional<std::string> key_name_problem(const std::string& name) {
+    const std::string quoted = "'" + name + "'";
+    if (name.empty()) {
+        return "key name is empty";
+    }
+    if (name.size() > kMaxKeyNameLength) {
+        return "key name " + quoted + " is longer than " + std::to_string(kMaxKeyNameLength) + " characters";
+    }
+    if (name.front() == '.' || name.front() == '-') {
+        return "key name " + quoted + " starts with '" + name.front() + "'";
+    }
+    const auto bad = std::find_if_not(name.begin(), name.end(), allowed_char);
+    if (bad != name.end()) {
+        return "key name " + quoted + " contains '" + std::string(1, *bad) +
+               "'; only letters, digits, '.', '_' and '-' are allowed";
     }
     return std::nullopt;
 }

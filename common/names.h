@@ -11,6 +11,12 @@ namespace kiln {
 /// with `.` or `-`, an optional `.git` suffix; never absolute, never `..`.
 std::optional<std::string> repo_name_problem(const std::string& name);
 
+/// Why `name` cannot name an SSH key (`kiln key add`, and so `pushed_by`), or
+/// nothing when it can: the rules of one segment of a repository name
+/// (letters, digits, `.`, `_`, `-`, not starting with `.` or `-`), at most 64
+/// characters.
+std::optional<std::string> key_name_problem(const std::string& name);
+
 /// The canonical form of a valid repo name: `team/app` for `team/app.git`.
 /// Throws UsageError with repo_name_problem()'s text when the name is invalid.
 std::string canonical_repo_name(const std::string& name);

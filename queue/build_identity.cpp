@@ -51,7 +51,7 @@ BuildIdentity identity_from_json(const nlohmann::json& json) {
 }
 
 bool is_key_name(const std::string& name) {
-    return name.find('/') == std::string::npos && !repo_name_problem(name);
+    return !key_name_problem(name);
 }
 
 std::string pushed_by_from_environment() {

@@ -56,8 +56,8 @@ BuildIdentity identity_from_json(const nlohmann::json& json);
 /// shell NAME`, the forced command of each SSH key, sets it to NAME.
 inline constexpr const char* kPushedByVariable = "KILN_PUSHED_BY";
 
-/// True when `name` can name a key: one segment of a repository name
-/// (letters, digits, `.`, `_`, `-`, not starting with `.` or `-`).
+/// True when `name` can name a key (common/names.h key_name_problem, the
+/// rule `kiln key add` applies).
 bool is_key_name(const std::string& name);
 
 /// KILN_PUSHED_BY when it is_key_name(); empty when it is unset, or anything

@@ -37,3 +37,23 @@ TEST_CASE("a repository lives at git_root/NAME.git", "[names]") {
     CHECK(kiln::bare_repo_path("/srv/git", "app") == "/srv/git/app.git");
     CHECK(kiln::bare_repo_path("/srv/git", "team/app") == "/srv/git/team/app.git");
 }
+
+TEST_CASE("the inverse of bare_repo_path, for repositories found on disk", "[names]") {
+    CHECK(kiln::has_bare_repo_suffix("/srv/git/app.git"));
+    CHECK_FALSE(kiln::has_bare_repo_suffix("/srv/git/.git"));
+    CHECK_FALSE(kiln::has_bare_repo_suffix("/srv/git/app"));
+    CHECK(kiln::repo_name_of_path("/srv/git", "/srv/git/team/app.git") == "team/app");
+}
+
+TEST_CASE("a key name is one segment of a repository name, at most 64 characters", "[names]") {
+    CHECK_FALSE(kiln::key_name_problem("alice"));
+    CHECK_FALSE(kiln::key_name_problem("ci-bot.2"));
+    CHECK_FALSE(kiln::key_name_problem(std::string(64, 'k')));
+    CHECK(kiln::key_name_problem("") == "key name is empty");
+    CHECK(kiln::key_name_problem(std::string(65, 'k')).has_value());
+    CHECK(kiln::key_name_problem("team/alice") ==
+          "key name 'team/alice' contains '/'; only letters, digits, '.', '_' and '-' are allowed");
+    CHECK(kiln::key_name_problem("../x") == "key name '../x' starts with '.'");
+    CHECK(kiln::key_name_problem("-rf") == "key name '-rf' starts with '-'");
+    CHECK(kiln::key_name_problem("a b").has_value());
+}
