@@ -32,8 +32,7 @@ Handler define_rebuild(CLI::App& command) {
         queue::BuildIdentity target = runner::resolve_rebuild_target(layout, name, repo_path, *what);
         target.pushed_by = queue::pushed_by_from_environment();  // the key that asked for it
         const queue::BuildRecord record = queue::enqueue_build(layout, target, repo_path);
-        std::cout << kLinePrefix << "build " << record.id.label() << " queued (follow: "
-                  << follow_command(name, record.id.number) << ")" << std::endl;
+        std::cout << queued_line(record.id.label(), follow_command(name, record.id.number)) << std::endl;
         start_runner_unless_running(config);
         return 0;
     };

@@ -24,4 +24,8 @@ std::string ssh_command(const std::string& user, const std::string& host, const 
     return line + " " + command;
 }
 
+std::string queued_line(const std::string& label, const std::string& follow) {
+    return kiln_line("build " + label + " queued (follow: " + follow + ")");
+}
+
 }  // namespace kiln

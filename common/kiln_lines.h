@@ -20,6 +20,11 @@ std::string kiln_line(std::string_view text);
 /// How to follow build `number` of `repo`: `kiln logs app 42 -f`.
 std::string follow_command(const std::string& repo, int number);
 
+/// `[kiln] build app#42 queued (follow: FOLLOW)`: what the hook and `kiln
+/// rebuild` print for each build they queue; `follow` is how to follow it
+/// from where the reader is (follow_command, or it run over ssh).
+std::string queued_line(const std::string& label, const std::string& follow);
+
 /// How to read its result later: `kiln show app 42`.
 std::string show_command(const std::string& repo, int number);
 

@@ -220,8 +220,7 @@ int run_post_receive(const PostReceiveContext& context, std::istream& in, std::o
                 << box.ssh("kiln rebuild " + *repo + " " + build.sha.substr(0, 8)) << std::endl;
             continue;
         }
-        out << kLinePrefix << "build " << queued.back().id.label() << " queued (follow: "
-            << follow_hint(box, queued.back()) << ")" << std::endl;
+        out << queued_line(queued.back().id.label(), follow_hint(box, queued.back())) << std::endl;
     }
     if (queued.empty()) {
         return kExitOk;
