@@ -1,10 +1,10 @@
 #include "runner/rebuild.h"
 
 #include <optional>
-#include <string_view>
 
 #include "common/error.h"
 #include "libgit2/git.h"
+#include "queue/build_identity.h"
 #include "queue/build_record.h"
 
 namespace kiln::runner {
@@ -41,10 +41,9 @@ std::string first_branch(git_repository* repo) {
     if (git_reference_lookup(&raw, repo, "HEAD") == 0) {
         const git::Reference head(raw);
         if (const char* target = git_reference_symbolic_target(head.get())) {
-            const std::string_view prefix = "refs/heads/";
-            const std::string_view name(target);
-            if (name.starts_with(prefix) && has_branch(repo, std::string(name.substr(prefix.size())))) {
-                return std::string(name.substr(prefix.size()));
+            const std::string branch = queue::branch_of_ref(target);
+            if (!branch.empty() && has_branch(repo, branch)) {
+                return branch;
             }
         }
     }
