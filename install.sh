@@ -138,6 +138,7 @@ registry_secret="$etc_dir/registry.secret"
 registry_user=docker-registry
 registry_storage=/var/lib/docker-registry
 watch_env="$etc_dir/watch.env"
+watch_token="$etc_dir/watch.token"
 watch_user="kiln-watch"
 cache_dir=/var/cache/kiln
 build_dir="$cache_dir/build"

@@ -16,15 +16,23 @@ install_deploy_host() {
     ip="$(tailscale_ip)"
     listen="${ip:-127.0.0.1}:9000"
     if [ ! -e "$watch_env" ]; then
-        (umask 077 && printf 'KILN_WATCH_IMAGE=app:latest\nKILN_WATCH_LISTEN=%s\nKILN_WATCH_TOKEN=%s\n' \
-            "$listen" "$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')" >"$watch_env")
+        (umask 077 && printf 'KILN_WATCH_IMAGE=app:latest\nKILN_WATCH_LISTEN=%s\n' "$listen" >"$watch_env")
         note "wrote $watch_env"
     else
         note "$watch_env exists: left as it is"
     fi
-    local KILN_WATCH_LISTEN KILN_WATCH_TOKEN KILN_WATCH_IMAGE
+    local KILN_WATCH_LISTEN KILN_WATCH_TOKEN="" KILN_WATCH_IMAGE
     # shellcheck disable=SC1090  # written just above or by an earlier run
     source "$watch_env"
+    # The token goes to kiln watch as a file: on its command line every local
+    # user would read it in ps. A watch.env from before keeps its token.
+    if [ ! -e "$watch_token" ]; then
+        (umask 077 && printf '%s\n' "${KILN_WATCH_TOKEN:-$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')}" >"$watch_token")
+        note "wrote $watch_token"
+    fi
+    chown "$watch_user:" "$watch_token"
+    chmod 600 "$watch_token"
+    KILN_WATCH_TOKEN="$(head -n 1 "$watch_token")"
     local ready=1
     if systemd_runs; then
         install_file 644 root:root "$build_dir/kiln-watch.service" "$unit_dir/kiln-watch.service"
@@ -45,14 +53,17 @@ install_deploy_host() {
     if ! systemd_runs; then
         echo "2. systemd does not run here: run the watcher yourself, e.g. as a user in the docker group:"
         echo "     $kiln --config $config watch $KILN_WATCH_IMAGE --now --listen $KILN_WATCH_LISTEN \\"
-        echo "         --token $KILN_WATCH_TOKEN --exec $libexec_dir/deploy.sh"
+        echo "         --token-file $watch_token --exec $libexec_dir/deploy.sh"
     elif [ "$ready" = 0 ]; then
         echo "2. Install docker (apt-get install docker.io), then: sudo systemctl enable --now kiln-watch"
     else
         echo "2. kiln-watch.service deploys $KILN_WATCH_IMAGE with $libexec_dir/deploy.sh: journalctl -u kiln-watch -f"
     fi
-    echo "3. To deploy within a second of each build, add to the app's .kiln.yml:"
+    echo "3. To deploy within a second of each build, on the build box put the URL into the"
+    echo "   app's secrets file (/etc/kiln/secrets/app.env, mode 600), not into git history:"
+    echo "     DEPLOY_HOOK=http://${ip:-THIS-HOST}:9000/hook?token=$KILN_WATCH_TOKEN"
+    echo "   and into the app's .kiln.yml:"
     echo "     notify:"
-    echo "       - url: http://${ip:-THIS-HOST}:9000/hook?token=$KILN_WATCH_TOKEN"
+    echo "       - url_secret: DEPLOY_HOOK"
     [ -n "$ip" ] || echo "   (the watcher listens on 127.0.0.1:9000: set KILN_WATCH_LISTEN in $watch_env to an address the box reaches)"
 }
