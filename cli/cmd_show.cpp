@@ -4,6 +4,7 @@
 #include "cli/build_select.h"
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "common/terminal_text.h"
 #include "common/text.h"
 #include "common/units.h"
 #include "queue/build_liveness.h"
@@ -11,9 +12,11 @@
 namespace kiln::cli {
 namespace {
 
+// A reason can quote what a build printed: shown, like `kiln logs`, with its
+// control characters made visible rather than sent to the terminal.
 void print_field(const char* name, const std::string& value) {
     if (!value.empty()) {
-        std::printf("%-10s %s\n", name, value.c_str());
+        std::printf("%-10s %s\n", name, neutralise_controls(value).c_str());
     }
 }
 
