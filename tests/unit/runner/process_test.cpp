@@ -30,7 +30,7 @@ RunOptions kiln_options() {
 }
 
 ProcessSpec shell(const std::string& script, const std::filesystem::path& cwd) {
-    return {{"sh", "-c", script}, cwd, {{"PATH", "/usr/bin:/bin"}}};
+    return {{"sh", "-c", script}, cwd, {{"PATH", "/usr/bin:/bin"}}, {}};
 }
 
 /// Runs `script` and returns its merged output.
@@ -106,7 +106,7 @@ TEST_CASE("run_process gives exactly the environment, stdin /dev/null, cwd and a
 
 TEST_CASE("run_process names a program missing from PATH", "[process]") {
     const kiln::test::TempDir dir;
-    const ProcessSpec spec{{"no-such-kiln-program", "build"}, dir.path(), {{"PATH", "/usr/bin:/bin"}}};
+    const ProcessSpec spec{{"no-such-kiln-program", "build"}, dir.path(), {{"PATH", "/usr/bin:/bin"}}, {}};
     REQUIRE_THROWS_AS(run_process(spec, kiln_options()), kiln::ProcessError);
     REQUIRE_THROWS_WITH(run_process(spec, kiln_options()),
                         "running no-such-kiln-program: 'no-such-kiln-program' not found in PATH (/usr/bin:/bin)");
