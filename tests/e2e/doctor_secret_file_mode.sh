@@ -22,7 +22,8 @@ step "each build warns"
 # reads this one.
 # shellcheck disable=SC2046
 kill $(runner_pids)
-wait_until 10 test -z "$(runner_pids)" || fail "the runner did not stop"
+runner_gone() { [ -z "$(runner_pids)" ]; }
+wait_until 10 runner_gone || fail "the runner did not stop"
 push_commit
 wait_for_status app 2 success
 assert_file_line "$STATE_DIR/builds/app/2/log" "[kiln] warning: '$SECRETS_DIR/app.env' (the secrets of app) can be read by other users (mode 0644); fix: chmod 600 '$SECRETS_DIR/app.env'"
