@@ -8,11 +8,13 @@ kiln_key_add wendy write
 who="key 'wendy' (role write, every repo)"
 may="git-upload-pack, git-upload-archive, git-receive-pack; kiln repos, builds, show, logs, image ls, image tags, image inspect, rebuild, cancel"
 marks="$(user_dir marks)"
+# How a refusal quotes a command: cut after 80 characters.
+quoted() { if [ "${#1}" -gt 80 ]; then echo "${1:0:80}..."; else echo "$1"; fi; }
 
 assert_refused wendy -- "ls" "kiln: refused: 'ls' is not a command kiln shell runs; $who may run $may"
 assert_refused wendy -- "sh -c id" "kiln: refused: 'sh -c id' is not a command kiln shell runs; $who may run $may"
 assert_refused wendy -- "sh -c 'id >$marks/id'" \
-    "kiln: refused: 'sh -c id >$marks/id' is not a command kiln shell runs; $who may run $may"
+    "kiln: refused: '$(quoted "sh -c id >$marks/id")' is not a command kiln shell runs; $who may run $may"
 assert_refused wendy -- "git-upload-pack 'app.git'; id" \
     "kiln: refused: the command has ';' outside quotes; kiln runs no shell, so it takes no operators or expansions"
 assert_refused wendy -T -- "" "kiln: $who has no interactive shell; it may run $may"
