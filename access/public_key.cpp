@@ -9,6 +9,7 @@
 
 #include <openssl/evp.h>
 
+#include "common/secret_mask.h"
 #include "common/text.h"
 
 namespace kiln::access {
@@ -58,24 +59,6 @@ std::optional<std::string> blob_type(const std::string& blob) {
         return std::nullopt;
     }
     return blob.substr(4, length);
-}
-
-std::string encode_base64_unpadded(const unsigned char* data, std::size_t size) {
-    std::string out;
-    for (std::size_t i = 0; i < size; i += 3) {
-        const std::uint32_t chunk = (static_cast<std::uint32_t>(data[i]) << 16) |
-                                    (i + 1 < size ? static_cast<std::uint32_t>(data[i + 1]) << 8 : 0) |
-                                    (i + 2 < size ? static_cast<std::uint32_t>(data[i + 2]) : 0);
-        out.push_back(kAlphabet[(chunk >> 18) & 63]);
-        out.push_back(kAlphabet[(chunk >> 12) & 63]);
-        if (i + 1 < size) {
-            out.push_back(kAlphabet[(chunk >> 6) & 63]);
-        }
-        if (i + 2 < size) {
-            out.push_back(kAlphabet[chunk & 63]);
-        }
-    }
-    return out;
 }
 
 }  // namespace
@@ -179,7 +162,7 @@ std::string fingerprint(const PublicKey& key) {
     if (EVP_Digest(blob->data(), blob->size(), digest.data(), &size, EVP_sha256(), nullptr) != 1) {
         throw std::runtime_error("OpenSSL SHA-256 failed");
     }
-    return "SHA256:" + encode_base64_unpadded(digest.data(), size);
+    return "SHA256:" + base64_encode(std::string_view(reinterpret_cast<const char*>(digest.data()), size), false, false);
 }
 
 
