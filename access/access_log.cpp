@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/file_modes.h"
 #include "common/posix.h"
 
 namespace kiln::access {
@@ -55,7 +56,7 @@ std::string access_log_line(const AccessEvent& event) {
 
 void append_access_log(const std::filesystem::path& file, const AccessEvent& event) {
     const std::string doing = "writing the access log '" + file.string() + "'";
-    const UniqueFd fd(check_errno(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600), doing));
+    const UniqueFd fd(check_errno(::open(file.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, kPrivateFileMode), doing));
     const std::string line = access_log_line(event);
     // One write with O_APPEND: lines of concurrent sessions never interleave.
     const ssize_t written = ::write(fd.get(), line.data(), line.size());

@@ -7,11 +7,10 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file_modes.h"
 
 namespace kiln::access {
 namespace {
-
-constexpr unsigned kPrivateMode = 0600;
 
 KeyEntry entry_from_json(const std::string& name, const nlohmann::json& value) {
     KeyEntry entry;
@@ -60,7 +59,7 @@ std::string keys_json(const KeyMap& keys) {
 }
 
 void write_keys(const std::filesystem::path& file, const KeyMap& keys) {
-    write_file_atomic(file, keys_json(keys), kPrivateMode);
+    write_file_atomic(file, keys_json(keys), kPrivateFileMode);
 }
 
 KeysLock::KeysLock(const std::filesystem::path& state_dir) {
@@ -71,7 +70,7 @@ KeysLock::KeysLock(const std::filesystem::path& state_dir) {
     if (error) {
         throw StateError(describe("creating the state dir '" + state_dir.string() + "'", error.message()));
     }
-    fd_ = UniqueFd(check_errno(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kPrivateMode), doing));
+    fd_ = UniqueFd(check_errno(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, kPrivateFileMode), doing));
     check_errno(::flock(fd_.get(), LOCK_EX), doing);
 }
 

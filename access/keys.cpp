@@ -8,12 +8,10 @@
 
 #include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/file_modes.h"
 
 namespace kiln::access {
 namespace {
-
-constexpr unsigned kFileMode = 0600;
-constexpr unsigned kDirMode = 0700;
 
 std::vector<AuthorizedLine> read_lines(const std::filesystem::path& path) {
     std::error_code error;
@@ -28,7 +26,7 @@ void ensure_ssh_dir(const std::filesystem::path& dir) {
     if (std::filesystem::is_directory(dir, error)) {
         return;
     }
-    check_errno(::mkdir(dir.c_str(), kDirMode), "creating '" + dir.string() + "'");
+    check_errno(::mkdir(dir.c_str(), kPrivateDirMode), "creating '" + dir.string() + "'");
 }
 
 }  // namespace
@@ -37,7 +35,7 @@ void rewrite_authorized_keys(const std::filesystem::path& path, const std::strin
     ensure_ssh_dir(path.parent_path());
     struct stat old {};
     const bool existed = ::stat(path.c_str(), &old) == 0;
-    write_file_atomic(path, content, existed ? (old.st_mode & 07777) : kFileMode);
+    write_file_atomic(path, content, existed ? (old.st_mode & 07777) : kPrivateFileMode);
     if (existed) {
         // The umask may have narrowed the mode, and root writes a file of its own.
         check_errno(::chmod(path.c_str(), old.st_mode & 07777), "setting the mode of '" + path.string() + "'");
