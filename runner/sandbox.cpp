@@ -9,12 +9,12 @@
 #include <optional>
 
 #include <fcntl.h>
-#include <pwd.h>
 #include <unistd.h>
 
 #include "common/error.h"
 #include "process/executable_search.h"
 #include "process/spawn.h"
+#include "runner/build_env.h"
 
 namespace kiln::runner {
 namespace {
@@ -45,16 +45,6 @@ bool inside(const fs::path& path, const fs::path& dir) {
     return dir_end == dir.end();
 }
 
-std::string home_of_build_user() {
-    passwd entry{};
-    passwd* found = nullptr;
-    std::vector<char> buffer(16384);
-    if (::getpwuid_r(::geteuid(), &entry, buffer.data(), buffer.size(), &found) != 0 || found == nullptr) {
-        return "";
-    }
-    return found->pw_dir != nullptr ? found->pw_dir : "";
-}
-
 std::string find_tool(const std::string& name, const std::string& path, const std::string& package) {
     if (std::optional<std::string> found = process::search_path(name, path)) {
         return *found;
@@ -75,7 +65,7 @@ std::vector<std::string> wrapper(const config::Config& config, bool map_auto, co
     // Parents before children, and nothing twice: a dir already hidden hides
     // what is inside it, and needs no mount point made in its tmpfs.
     std::vector<fs::path> dirs{"/tmp", "/var/tmp"};
-    for (const fs::path& dir : {config.git_root, config.state_dir, config.secrets_dir, fs::path(home_of_build_user())}) {
+    for (const fs::path& dir : {config.git_root, config.state_dir, config.secrets_dir, fs::path(current_build_user().home)}) {
         if (std::optional<fs::path> found = existing(dir)) {
             dirs.push_back(*found);
         }
