@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib/ssh.sh"
 kiln_fixture
 kiln_key_add wendy write
 who="key 'wendy' (role write, every repo)"
-may="git-upload-pack, git-upload-archive, git-receive-pack; kiln repos, builds, show, logs, image ls, image tags, image inspect, rebuild, cancel"
+may="git-upload-pack, git-upload-archive, git-receive-pack; kiln repos, builds, show, logs, releases, image ls, image tags, image inspect, rebuild, cancel, rollback, deployed"
 marks="$(user_dir marks)"
 # How a refusal quotes a command: cut after 80 characters.
 quoted() { if [ "${#1}" -gt 80 ]; then echo "${1:0:80}..."; else echo "$1"; fi; }
