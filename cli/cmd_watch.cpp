@@ -10,6 +10,7 @@
 
 #include "cli/command.h"
 #include "common/error.h"
+#include "common/names.h"
 #include "common/units.h"
 #include "registry-client/client.h"
 #include "registry-client/reference.h"
@@ -40,10 +41,10 @@ registry::DeployReporter report_over_ssh(registry::ReportTarget target) {
         const std::optional<std::string> problem = registry::send_report(target, event);
         if (problem) {
             spdlog::warn("watch report=failed to={} digest={} status={} error=\"{}\"", target.destination, event.digest,
-                         registry::status_word(event.status), *problem);
+                         releases::to_string(event.status), *problem);
         } else {
             spdlog::info("watch report=sent to={} digest={} status={} exit={}", target.destination, event.digest,
-                         registry::status_word(event.status), event.exit);
+                         releases::to_string(event.status), event.exit);
         }
     };
 }
@@ -75,8 +76,8 @@ Handler define_watch(CLI::App& command) {
         target.destination = settings.report;
         target.ssh_command = settings.ssh_command;
         target.host = settings.host_name.empty() ? registry::this_host_name() : settings.host_name;
-        if (std::optional<std::string> problem = registry::host_name_problem(target.host)) {
-            throw UsageError(describe("reading --host-name '" + target.host + "'", *problem));
+        if (!is_host_name(target.host)) {
+            throw UsageError(describe("reading --host-name '" + target.host + "'", registry::kHostNameRule));
         }
         return target;
     };

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "common/error.h"
+#include "common/names.h"
 #include "deploy/bounded_request.h"
 #include "process/spawn.h"
 
@@ -37,41 +38,18 @@ std::optional<std::string> canonical_name(const std::string& name) {
 
 }  // namespace
 
-const char* status_word(DeployStatus status) {
-    switch (status) {
-        case DeployStatus::deployed: return "deployed";
-        case DeployStatus::failed: return "failed";
-        case DeployStatus::unhealthy: return "unhealthy";
-        case DeployStatus::reverted: return "reverted";
-    }
-    return "failed";
-}
-
-std::optional<std::string> host_name_problem(const std::string& name) {
-    if (name.empty()) {
-        return "it is empty";
-    }
-    for (char c : name) {
-        const bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
-                           c == '_' || c == '-';
-        if (!plain) {
-            return "it may hold only letters, digits, '.', '_' and '-'";
-        }
-    }
-    return std::nullopt;
-}
-
 std::string this_host_name() {
     char buffer[HOST_NAME_MAX + 1] = {};
     if (gethostname(buffer, sizeof buffer - 1) != 0) {
         throw UsageError(describe("finding this host's name", std::string(strerror(errno)) + "; pass --host-name NAME"));
     }
     const std::string plain(buffer);
-    if (std::optional<std::string> canonical = canonical_name(plain); canonical && !host_name_problem(*canonical)) {
+    if (std::optional<std::string> canonical = canonical_name(plain); canonical && is_host_name(*canonical)) {
         return *canonical;
     }
-    if (std::optional<std::string> problem = host_name_problem(plain)) {
-        throw UsageError(describe("using this host's name '" + plain + "' for --report", *problem + "; pass --host-name NAME"));
+    if (!is_host_name(plain)) {
+        throw UsageError(describe("using this host's name '" + plain + "' for --report",
+                                  std::string(kHostNameRule) + "; pass --host-name NAME"));
     }
     return plain;
 }
@@ -81,7 +59,7 @@ std::vector<std::string> report_argv(const ReportTarget& target, const DeployEve
     // /bin/sh reads it; the words kiln adds reach ssh as "$@", never parsed.
     return {"/bin/sh", "-c",     target.ssh_command + " \"$@\"", "ssh",          target.destination,
             "kiln",    "deployed", event.name,                   event.digest,   "--host",
-            target.host, "--status", status_word(event.status),   "--exit",       std::to_string(event.exit)};
+            target.host, "--status", releases::to_string(event.status),   "--exit",       std::to_string(event.exit)};
 }
 
 std::optional<std::string> send_report(const ReportTarget& target, const DeployEvent& event) {

@@ -9,24 +9,18 @@
 #include <string>
 #include <vector>
 
+#include "releases/ledger.h"
+
 namespace kiln::registry {
 
-/// What became of one deploy on this host.
-enum class DeployStatus {
-    deployed,   ///< the command exited 0 (and the --health URL answered 2xx)
-    failed,     ///< the command exited non-zero
-    unhealthy,  ///< the command exited 0 but the --health URL did not answer 2xx in the window
-    reverted,   ///< the command ran again with the digest that ran before
-};
-
-/// `deployed`, `failed`, `unhealthy` or `reverted`: the word `kiln deployed --status` takes.
-const char* status_word(DeployStatus status);
+/// What a host name for reports may be, for errors (common/names.h is_host_name).
+constexpr const char* kHostNameRule = "a host name is 1 to 253 of letters, digits, '.', '_' and '-', not starting with '-'";
 
 /// One deploy as the build box records it.
 struct DeployEvent {
     std::string name;       ///< the image's repository name, e.g. `app`
     std::string digest;     ///< the digest that ran
-    DeployStatus status = DeployStatus::deployed;
+    releases::DeployStatus status = releases::DeployStatus::deployed;   ///< as the ledger words it
     int exit = 0;           ///< the deploy command's exit status
 };
 
@@ -40,12 +34,8 @@ struct ReportTarget {
 
 /// This host's name for reports: its canonical name (as `hostname -f`
 /// finds it), else gethostname()'s. Throws UsageError when neither is a
-/// plain word (see host_name_problem).
+/// host name as the ledger takes it (common/names.h is_host_name).
 std::string this_host_name();
-
-/// Why `name` cannot be a --host-name (empty, or a character outside
-/// [A-Za-z0-9._-]); nothing when it can.
-std::optional<std::string> host_name_problem(const std::string& name);
 
 /// The ssh command's argv for `event` (argv[0] `/bin/sh`), which passes
 /// every word to the remote `kiln deployed` as a separate argument.

@@ -167,12 +167,12 @@ void Watcher::deploy(const std::string& digest) {
     if (status != 0) {
         // The digest still counts as handled: rerunning a failing deploy every
         // interval would hammer the host. A new push triggers the next run.
-        report(digest, DeployStatus::failed, status);
+        report(digest, releases::DeployStatus::failed, status);
         return;
     }
     if (options_.health_url.empty()) {
         good_ = digest;
-        report(digest, DeployStatus::deployed, 0);
+        report(digest, releases::DeployStatus::deployed, 0);
         return;
     }
     const auto started = std::chrono::steady_clock::now();
@@ -184,16 +184,16 @@ void Watcher::deploy(const std::string& digest) {
     if (health.healthy) {
         spdlog::info("watch digest={} health=ok attempts={} ms={}", digest, health.attempts, elapsed.count());
         good_ = digest;
-        report(digest, DeployStatus::deployed, 0);
+        report(digest, releases::DeployStatus::deployed, 0);
         return;
     }
     spdlog::warn("watch digest={} health=unhealthy attempts={} ms={} error=\"{}\" revert_to={}", digest, health.attempts,
                  elapsed.count(), health.last_problem, good_.empty() ? "none" : good_);
-    report(digest, DeployStatus::unhealthy, 0);
+    report(digest, releases::DeployStatus::unhealthy, 0);
     if (good_.empty()) {
         return;   // a first deploy has nothing that ran before it
     }
-    report(good_, DeployStatus::reverted, run_action(good_, "revert"));
+    report(good_, releases::DeployStatus::reverted, run_action(good_, "revert"));
 }
 
 int Watcher::run_action(const std::string& digest, const char* key) {
@@ -209,7 +209,7 @@ int Watcher::run_action(const std::string& digest, const char* key) {
     return status;
 }
 
-void Watcher::report(const std::string& digest, DeployStatus status, int exit) {
+void Watcher::report(const std::string& digest, releases::DeployStatus status, int exit) {
     if (report_) {
         report_(DeployEvent{ref_.name, digest, status, exit});
     }

@@ -81,7 +81,7 @@ private:
     void check(bool& first);
     void deploy(const std::string& digest);
     int run_action(const std::string& digest, const char* key);   ///< logged as `KEY=done|failed`
-    void report(const std::string& digest, DeployStatus status, int exit);
+    void report(const std::string& digest, releases::DeployStatus status, int exit);
     std::chrono::milliseconds delay() const;   ///< until the next check, backed off while failing
     void wait();
 
