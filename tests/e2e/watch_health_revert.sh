@@ -8,6 +8,14 @@ watch_fixture
 images_build two
 images_build three
 start_health_server
+
+step "a first deploy (--now) that stays unhealthy has nothing to go back to"
+"$KILN_BIN" --config "$config" watch app:latest --once --now --health "$HEALTH_URL" --health-window 1s \
+    --exec "echo \"\$KILN_DIGEST\" >>\"\$RUNS\"; echo \"\$KILN_DIGEST\" >'$T/running'" 2>"$T/first.log"
+assert_file_contains "$T/first.log" "watch digest=$d1 health=unhealthy"
+assert_file_contains "$T/first.log" "revert_to=none"
+assert_eq "$(runs)" "1" "runs of the first deploy"
+: >"$RUNS"
 echo "$d1" >>"$T/good"
 
 "$KILN_BIN" --config "$config" watch app:latest --interval 1s --health "$HEALTH_URL" --health-window 2s \

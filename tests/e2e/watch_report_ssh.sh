@@ -2,7 +2,8 @@
 # `kiln watch --report` tells the build box over the real sshd: each deploy
 # becomes a "deploy" line of the repo's release ledger, written by `kiln
 # deployed` through a write key's kiln shell. A report that cannot get
-# through is logged and the watcher goes on deploying.
+# through is logged and the watcher goes on deploying. An unhealthy deploy
+# and its revert are reported both.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/ssh.sh"
 source "$(dirname "$0")/lib/watch.sh"
@@ -10,6 +11,7 @@ kiln_app_fixture
 kiln_key_add deployer write
 watch_fixture
 images_build two
+images_build three
 # The deploy host's own config: only the registry, none of the box's state.
 config="$T/watch.yaml"
 printf 'registry:\n  url: %s\nstate_dir: %s\n' "$REGISTRY_URL" "$T/watch-state" >"$config"
@@ -51,3 +53,20 @@ wait_until 30 grep -q "watch report=failed .*digest=$d2 status=deployed" "$T/wat
     fail "the watcher did not go on to the next digest: $(cat "$T/watch.log")"
 assert_eq "$(tail -n 1 "$RUNS")" "$d2" "digest deployed after the failed report"
 assert_eq "$(jq -c 'select(.kind == "deploy")' "$ledger" | wc -l)" "2" "deploy lines after the failed reports"
+stop_pid "$watch_pid"
+
+step "an unhealthy deploy and its revert are both reported"
+start_health_server   # $T/good is empty: every digest is unhealthy
+"$KILN_BIN" --config "$config" watch app:latest --interval 1s --health "$HEALTH_URL" --health-window 1s \
+    --exec "echo \"\$KILN_DIGEST\" >'$T/running'" \
+    --report "$KILN_USER@127.0.0.1" --ssh-command "$report_ssh" --host-name web-1.example 2>"$T/health.log" &
+health_pid=$!
+on_exit stop_pid "$health_pid"
+wait_until 20 grep -q "status=baseline digest=$d2" "$T/health.log" || fail "no baseline: $(cat "$T/health.log")"
+image_push three app:latest
+d3="$(image_digest app:latest)"
+wait_until 30 grep -q "watch report=sent .*digest=$d2 status=reverted exit=0" "$T/health.log" ||
+    fail "no revert reported: $(cat "$T/health.log")"
+assert_eq "$(deploy_line 3)" "web-1.example $d3 unhealthy 0" "the unhealthy deploy's line"
+assert_eq "$(deploy_line 4)" "web-1.example $d2 reverted 0" "the revert's line"
+assert_eq "$(cat "$T/running")" "$d2" "digest running after the revert"
