@@ -8,6 +8,7 @@
 
 #include "cli/command.h"
 #include "cli/json_output.h"
+#include "cli/release_reference.h"
 #include "common/error.h"
 #include "common/text.h"
 #include "common/units.h"
@@ -24,6 +25,12 @@ namespace kiln::cli {
 namespace {
 
 std::string default_host(Context& context) { return registry::host_of_url(context.config().registry.url); }
+
+// A reference as every image command takes it: a build may be named by its
+// number (`app#42`) or a short sha (`app:1a2b3c4`).
+registry::Reference parse_image_reference(Context& context, const std::string& text) {
+    return registry::parse_reference(expand_release_reference(context.config(), text), default_host(context));
+}
 
 registry::Client client_for(Context& context, const registry::Reference& ref) {
     return registry::Client(runner::registry_options_for(context.config().registry, ref));
@@ -104,10 +111,10 @@ nlohmann::json to_json(const registry::ImageInfo& info) {
 Handler define_inspect(CLI::App& command) {
     auto text = std::make_shared<std::string>();
     auto json = std::make_shared<bool>(false);
-    command.add_option("REF", *text, "Image, [HOST:PORT/]NAME[:TAG|@DIGEST] (tag defaults to latest)")->required();
+    command.add_option("REF", *text, "Image, [HOST:PORT/]NAME[:TAG|@DIGEST|#BUILD] (tag defaults to latest; a short sha tag works)")->required();
     command.add_flag("--json", *json, "Print JSON");
     return [text, json](Context& context) {
-        registry::Reference ref = registry::parse_reference(*text, default_host(context));
+        registry::Reference ref = parse_image_reference(context, *text);
         registry::Client client = client_for(context, ref);
         std::optional<registry::ImageInfo> info = registry::inspect_image(client, ref);
         if (!info) {
@@ -141,10 +148,10 @@ Handler define_inspect(CLI::App& command) {
 Handler define_tag(CLI::App& command) {
     auto source = std::make_shared<std::string>();
     auto new_tag = std::make_shared<std::string>();
-    command.add_option("REF", *source, "Existing image, [HOST:PORT/]NAME[:TAG|@DIGEST]")->required();
+    command.add_option("REF", *source, "Existing image, [HOST:PORT/]NAME[:TAG|@DIGEST|#BUILD] (a short sha tag works)")->required();
     command.add_option("NEWTAG", *new_tag, "Tag to add in the same repository")->required();
     return [source, new_tag](Context& context) {
-        registry::Reference ref = registry::parse_reference(*source, default_host(context));
+        registry::Reference ref = parse_image_reference(context, *source);
         registry::Client client = client_for(context, ref);
         std::string digest = registry::tag_image(client, ref, *new_tag);
         std::printf("%s/%s:%s %s\n", ref.host.c_str(), ref.name.c_str(), new_tag->c_str(), digest.c_str());
@@ -155,10 +162,10 @@ Handler define_tag(CLI::App& command) {
 Handler define_rm(CLI::App& command) {
     auto text = std::make_shared<std::string>();
     auto force = std::make_shared<bool>(false);
-    command.add_option("REF", *text, "Image, [HOST:PORT/]NAME[:TAG|@DIGEST]")->required();
+    command.add_option("REF", *text, "Image, [HOST:PORT/]NAME[:TAG|@DIGEST|#BUILD] (a short sha tag works)")->required();
     command.add_flag("--force", *force, "Also remove the other tags that name the same image");
     return [text, force](Context& context) {
-        registry::Reference ref = registry::parse_reference(*text, default_host(context));
+        registry::Reference ref = parse_image_reference(context, *text);
         registry::Client client = client_for(context, ref);
         registry::RemoveResult removed = registry::remove_image(client, ref, *force);
         std::printf("deleted %s/%s@%s%s\n", ref.host.c_str(), ref.name.c_str(), removed.digest.c_str(),

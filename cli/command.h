@@ -69,6 +69,8 @@ Handler define_logs(CLI::App& command);
 Handler define_rebuild(CLI::App& command);
 Handler define_cancel(CLI::App& command);
 Handler define_deployed(CLI::App& command);
+Handler define_releases(CLI::App& command);
+Handler define_rollback(CLI::App& command);
 Handler define_watch(CLI::App& command);
 Handler define_key(CLI::App& command);
 /// `shell`: the forced command of the keys `kiln key` adds.

@@ -8,6 +8,7 @@
 #include "common/atomic_file.h"
 #include "releases/ledger.h"
 #include "releases/release_history.h"
+#include "releases/release_lookup.h"
 #include "tests/support/temp_dir.h"
 
 using kiln::releases::DeployStatus;
@@ -146,4 +147,27 @@ TEST_CASE("releases are listed newest first and found by number", "[ledger]") {
     CHECK_FALSE(kiln::releases::release_numbered(events, 9));
     CHECK(kiln::releases::image_name_of("127.0.0.1:5000/team/app:abc") == "team/app");
     CHECK(kiln::releases::image_name_of("127.0.0.1:5000/app@sha256:00") == "app");
+}
+
+TEST_CASE("a release is found by number or unique sha prefix", "[ledger]") {
+    std::vector<LedgerEvent> events{release(1, 'a'), release(2, 'b'), release(12, 'c')};
+    events[0].sha = "abcdef1" + std::string(33, '0');
+    events[1].sha = "abcdef2" + std::string(33, '0');
+    events[2].sha = events[0].sha;  // a rebuild of #1's commit
+    using kiln::releases::find_release;
+    CHECK(find_release(events, "app", "2").release->number == 2);
+    CHECK(find_release(events, "app", "#12").release->number == 12);
+    CHECK(find_release(events, "app", "abcdef1").release->number == 12);  // the newest of that commit
+    CHECK(find_release(events, "app", "abcdef2").release->digest == digest_of('b'));
+    CHECK(find_release(events, "app", "#3").problem ==
+          "app#3 is not a release (a successful build that made an image): see kiln releases app");
+    CHECK(find_release(events, "app", "abcdef").problem.find("neither a build number") != std::string::npos);
+    CHECK(find_release(events, "app", "abcdef0").problem == "no release of app has a commit starting 'abcdef0': see "
+                                                            "kiln releases app");
+    events.push_back(release(13, 'd'));
+    events.back().sha = "abcdef1f" + std::string(32, '0');
+    CHECK(find_release(events, "app", "abcdef1").problem ==
+          "'abcdef1' matches releases of several commits: #13 (abcdef1f0000), #12 (abcdef100000); give more "
+          "digits or #N");
+    CHECK(find_release(events, "app", "abcdef1f").release->number == 13);
 }
