@@ -176,11 +176,13 @@ void Watcher::deploy(const std::string& digest) {
         return;
     }
     const auto started = std::chrono::steady_clock::now();
-    const HealthResult health = check_health(options_.health_url, options_.health, [this] {
-        std::lock_guard lock(mutex_);
-        return stopped_;
-    });
+    const HealthResult health = check_health(options_.health_url, options_.health, [this] { return stopping(); });
     const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (!health.healthy && stopping()) {
+        // Cut short by stop(), the check judged nothing: no revert, no report.
+        spdlog::info("watch digest={} health=stopped attempts={} ms={}", digest, health.attempts, elapsed.count());
+        return;
+    }
     if (health.healthy) {
         spdlog::info("watch digest={} health=ok attempts={} ms={}", digest, health.attempts, elapsed.count());
         good_ = digest;
@@ -227,6 +229,11 @@ std::chrono::milliseconds Watcher::delay() const {
 void Watcher::wait() {
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, delay(), [this] { return notified_ || stopped_; });
+}
+
+bool Watcher::stopping() {
+    std::lock_guard lock(mutex_);
+    return stopped_;
 }
 
 void Watcher::stop() {

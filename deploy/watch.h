@@ -72,7 +72,8 @@ public:
     /// Loops until stop(); with `once`, returns after the first check. Throws
     /// (RegistryError) only with `once`: the check is the whole job then.
     void run();
-    /// Thread-safe: ends run() after the current action.
+    /// Thread-safe: ends run() after the current action; a health check under
+    /// way ends at once, without a revert or a report.
     void stop();
     /// Thread-safe: makes run() check now instead of at the next interval.
     void notify();
@@ -84,6 +85,7 @@ private:
     void report(const std::string& digest, releases::DeployStatus status, int exit);
     std::chrono::milliseconds delay() const;   ///< until the next check, backed off while failing
     void wait();
+    bool stopping();   ///< thread-safe: stop() was called
 
     Client& client_;
     Reference ref_;
