@@ -49,8 +49,12 @@ struct Watcher::Listener {
     detail::HookListener hook;
 };
 
-Watcher::Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action)
-    : client_(client), ref_(std::move(ref)), options_(std::move(options)), action_(std::move(action)) {}
+Watcher::Watcher(Client& client, Reference ref, WatchOptions options, WatchAction action, DeployReporter report)
+    : client_(client),
+      ref_(std::move(ref)),
+      options_(std::move(options)),
+      action_(std::move(action)),
+      report_(std::move(report)) {}
 
 Watcher::~Watcher() = default;
 
@@ -150,20 +154,66 @@ void Watcher::check(bool& first) {
     }
     known_ = result.digest;
     if (was_first && !options_.now) {
+        good_ = known_;
         spdlog::info("watch image={} status=baseline digest={}", ref_.str(), known_);
         return;
     }
-    std::string image = ref_.host + "/" + ref_.name + "@" + known_;
     spdlog::info("watch image={} status=changed digest={} action=run", ref_.str(), known_);
-    auto started = std::chrono::steady_clock::now();
-    int status = action_(image, known_);
-    auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
-    if (status == 0) {
-        spdlog::info("watch digest={} action=done exit=0 ms={}", known_, elapsed.count());
-    } else {
+    deploy(known_);
+}
+
+void Watcher::deploy(const std::string& digest) {
+    const int status = run_action(digest, "action");
+    if (status != 0) {
         // The digest still counts as handled: rerunning a failing deploy every
         // interval would hammer the host. A new push triggers the next run.
-        spdlog::warn("watch digest={} action=failed exit={} ms={}", known_, status, elapsed.count());
+        report(digest, releases::DeployStatus::failed, status);
+        return;
+    }
+    if (options_.health_url.empty()) {
+        good_ = digest;
+        report(digest, releases::DeployStatus::deployed, 0);
+        return;
+    }
+    const auto started = std::chrono::steady_clock::now();
+    const HealthResult health = check_health(options_.health_url, options_.health, [this] { return stopping(); });
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (!health.healthy && stopping()) {
+        // Cut short by stop(), the check judged nothing: no revert, no report.
+        spdlog::info("watch digest={} health=stopped attempts={} ms={}", digest, health.attempts, elapsed.count());
+        return;
+    }
+    if (health.healthy) {
+        spdlog::info("watch digest={} health=ok attempts={} ms={}", digest, health.attempts, elapsed.count());
+        good_ = digest;
+        report(digest, releases::DeployStatus::deployed, 0);
+        return;
+    }
+    spdlog::warn("watch digest={} health=unhealthy attempts={} ms={} error=\"{}\" revert_to={}", digest, health.attempts,
+                 elapsed.count(), health.last_problem, good_.empty() ? "none" : good_);
+    report(digest, releases::DeployStatus::unhealthy, 0);
+    if (good_.empty()) {
+        return;   // a first deploy has nothing that ran before it
+    }
+    report(good_, releases::DeployStatus::reverted, run_action(good_, "revert"));
+}
+
+int Watcher::run_action(const std::string& digest, const char* key) {
+    const std::string image = ref_.host + "/" + ref_.name + "@" + digest;
+    const auto started = std::chrono::steady_clock::now();
+    const int status = action_(image, digest);
+    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    if (status == 0) {
+        spdlog::info("watch digest={} {}=done exit=0 ms={}", digest, key, elapsed.count());
+    } else {
+        spdlog::warn("watch digest={} {}=failed exit={} ms={}", digest, key, status, elapsed.count());
+    }
+    return status;
+}
+
+void Watcher::report(const std::string& digest, releases::DeployStatus status, int exit) {
+    if (report_) {
+        report_(DeployEvent{ref_.name, digest, status, exit});
     }
 }
 
@@ -179,6 +229,11 @@ std::chrono::milliseconds Watcher::delay() const {
 void Watcher::wait() {
     std::unique_lock lock(mutex_);
     wake_.wait_for(lock, delay(), [this] { return notified_ || stopped_; });
+}
+
+bool Watcher::stopping() {
+    std::lock_guard lock(mutex_);
+    return stopped_;
 }
 
 void Watcher::stop() {
