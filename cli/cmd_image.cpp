@@ -1,5 +1,5 @@
-// `kiln image ls|tags|inspect|tag|rm|prune` (and `push`, defined in
-// cmd_image_push.cpp): the registry configured as `registry:`.
+// `kiln image ls|tags|inspect|tag|rm|prune` (and `push` and `gc`, defined in
+// cmd_image_push.cpp and cmd_image_gc.cpp): the registry configured as `registry:`.
 
 #include <cstdio>
 #include <iostream>
@@ -244,13 +244,16 @@ Handler define_image(CLI::App& command) {
     CLI::App* prune = command.add_subcommand("prune", "Keep a repository's newest N images, delete older ones");
     // `image push` belongs to cmd_image_push.cpp; its definer is declared in command.h.
     CLI::App* push = command.add_subcommand("push", "Push an image archive (docker save, OCI archive or layout)");
+    // `image gc` belongs to cmd_image_gc.cpp.
+    CLI::App* gc = command.add_subcommand("gc", "Free the disk deleted images leave, in a registry kiln manages");
     return dispatch_subcommands(command, {{ls, define_ls(*ls)},
                                          {tags, define_tags(*tags)},
                                          {inspect, define_inspect(*inspect)},
                                          {tag, define_tag(*tag)},
                                          {rm, define_rm(*rm)},
                                          {prune, define_prune(*prune)},
-                                         {push, define_image_push(*push)}});
+                                         {push, define_image_push(*push)},
+                                         {gc, define_image_gc(*gc)}});
 }
 
 }  // namespace kiln::cli
