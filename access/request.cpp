@@ -7,12 +7,17 @@
 #include "common/image_names.h"
 #include "common/names.h"
 #include "common/text.h"
+#include "common/units.h"
+#include "releases/ledger.h"
 
 namespace kiln::access {
 namespace {
 
 /// The kinds of value a kiln subcommand takes, each with its own check.
-enum class Arg { repo, build, rev, image_name, image_ref, image_tag, key_name, public_key, role, glob, count };
+enum class Arg {
+    repo, build, rev, release, image_name, image_ref, image_tag, key_name, public_key, role, glob, count,
+    digest, host, deploy_status, exit_status, duration
+};
 
 struct OptionSpec {
     std::string name;                 ///< `--limit`: what goes in the rebuilt argv
@@ -42,13 +47,19 @@ const std::vector<SubcommandSpec>& subcommands() {
         {"image inspect", Role::read, {Arg::image_ref}, 1, {kJson}},
         {"rebuild", Role::write, {Arg::repo, Arg::rev}, 1, {}},
         {"cancel", Role::write, {Arg::repo, Arg::build}, 2, {}},
+        {"releases", Role::read, {Arg::repo}, 1, {kJson}},
+        {"rollback", Role::write, {Arg::repo, Arg::release}, 1, {}},
+        {"deployed", Role::write, {Arg::repo, Arg::digest}, 2,
+         {{"--host", "", Arg::host}, {"--status", "", Arg::deploy_status}, {"--exit", "", Arg::exit_status}}},
         {"init", Role::admin, {Arg::repo}, 1, {}},
         {"key add", Role::admin, {Arg::key_name, Arg::public_key}, 2,
          {{"--role", "", Arg::role}, {"--repos", "", Arg::glob, true}}},
         {"key ls", Role::admin, {}, 0, {kJson}},
         {"key rm", Role::admin, {Arg::key_name}, 1, {}},
         {"image tag", Role::admin, {Arg::image_ref, Arg::image_tag}, 2, {}},
-        {"image rm", Role::admin, {Arg::image_ref}, 1, {{"--force", "", std::nullopt}}},
+        {"image rm", Role::admin, {Arg::image_ref}, 1, {{"--all-tags", "--force", std::nullopt}}},
+        {"image gc", Role::admin, {}, 0,
+         {{"--delete-untagged", "", std::nullopt}, {"--dry-run", "", std::nullopt}, {"--wait", "", Arg::duration}}},
         {"image prune", Role::admin, {Arg::image_name}, 1,
          {{"--keep", "", Arg::count}, {"--dry-run", "", std::nullopt}, {"--build-tags-only", "", std::nullopt}, kJson}},
     };
@@ -69,6 +80,11 @@ bool all_digits(const std::string& text) {
     });
 }
 
+bool all_hex(const std::string& text) {
+    return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
+}
+
+
 Checked check_count(const std::string& text) {
     if (!all_digits(text) || std::stol(text) <= 0) {
         return bad("'" + text + "' is not a positive number");
@@ -85,6 +101,27 @@ Checked check_build(const std::string& text) {
     }
     return ok(std::to_string(std::stol(text)));
 }
+
+// A release for `kiln rollback`: a build number (`42`, `#42`) or a prefix of
+// its commit, at least 7 hex digits.
+Checked check_release(const std::string& text) {
+    const std::string number = text.starts_with("#") ? text.substr(1) : text;
+    if (all_digits(number) && std::stol(number) > 0) {
+        return ok("#" + std::to_string(std::stol(number)));
+    }
+    if (text.size() >= 7 && text.size() <= 40 && all_hex(text)) {
+        return ok(text);
+    }
+    return bad("'" + text + "' is not a build number (#42) or a commit prefix of 7 to 40 hex digits");
+}
+
+Checked check_exit_status(const std::string& text) {
+    if (text == "0" || (all_digits(text) && text.front() != '0' && std::stol(text) <= 255)) {
+        return ok(text);
+    }
+    return bad("'" + text + "' is not an exit status (0 to 255)");
+}
+
 
 // A branch or commit for `kiln rebuild`: the characters of ordinary ref names.
 Checked check_rev(const std::string& text) {
@@ -115,13 +152,16 @@ Checked check_image_name(const std::string& name) {
 Checked check_image_ref(const std::string& text) {
     std::string rest = text;
     std::string suffix;
-    if (const std::size_t at = rest.find('@'); at != std::string::npos) {
+    if (const std::size_t hash = rest.find('#'); hash != std::string::npos) {
+        const std::string number = rest.substr(hash + 1);
+        if (!all_digits(number) || std::stol(number) <= 0) {
+            return bad("'" + text + "' names a build that is not a number (NAME#42)");
+        }
+        suffix = "#" + std::to_string(std::stol(number));
+        rest = rest.substr(0, hash);
+    } else if (const std::size_t at = rest.find('@'); at != std::string::npos) {
         const std::string digest = rest.substr(at + 1);
-        const bool hex = digest.size() == 7 + 64 && digest.starts_with("sha256:") &&
-                         std::all_of(digest.begin() + 7, digest.end(), [](char c) {
-                             return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-                         });
-        if (!hex) {
+        if (!is_sha256_digest(digest)) {
             return bad("'" + text + "' has a digest that is not sha256:<64 hex digits>");
         }
         suffix = "@" + digest;
@@ -151,6 +191,19 @@ Checked check(Arg kind, const std::string& text, KilnRequest& request) {
         return check_build(text);
     case Arg::rev:
         return check_rev(text);
+    case Arg::release:
+        return check_release(text);
+    case Arg::digest:
+        return is_sha256_digest(text) ? ok(text) : bad("'" + text + "' is not a digest (sha256:<64 hex digits>)");
+    case Arg::host:
+        return is_host_name(text) ? ok(text) : bad("'" + text + "' is not a host name");
+    case Arg::deploy_status:
+        return releases::parse_deploy_status(text) ? ok(text)
+                                                   : bad("'" + text + "' is not deployed, failed, unhealthy or reverted");
+    case Arg::exit_status:
+        return check_exit_status(text);
+    case Arg::duration:
+        return parse_duration(text) ? ok(text) : bad("'" + text + "' is not a duration (10m, 30s)");
     case Arg::image_name:
         return check_image_name(text);
     case Arg::image_ref:

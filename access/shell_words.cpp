@@ -79,6 +79,10 @@ ShellWords split_shell_words(std::string_view text) {
                 return refused("the command ends with a backslash");
             }
             word.push_back(text[++i]);
+        } else if (c == '#' && i > 0 && text[i - 1] != ' ' && text[i - 1] != '\t') {
+            // As in sh, `#` starts a comment only at the start of a word;
+            // inside one (`app#42`, a build number) it is a character.
+            word.push_back(c);
         } else if (kOperators.find(c) != std::string_view::npos) {
             return refused("the command has " + describe_char(c) +
                            " outside quotes; kiln runs no shell, so it takes no operators or expansions");

@@ -70,6 +70,7 @@ Handler define_show(CLI::App& command);
 Handler define_logs(CLI::App& command);
 Handler define_rebuild(CLI::App& command);
 Handler define_cancel(CLI::App& command);
+Handler define_deployed(CLI::App& command);
 Handler define_watch(CLI::App& command);
 Handler define_key(CLI::App& command);
 /// `shell`: the forced command of the keys `kiln key` adds.

@@ -19,6 +19,8 @@ const std::vector<CommandSpec>& command_table() {
         {"logs", "Print a build's log; -f follows it until the build ends", define_logs},
         {"rebuild", "Queue a new build of a branch or commit", define_rebuild},
         {"cancel", "Cancel a queued or running build", define_cancel},
+        {"deployed", "(deploy hosts, over ssh) Record that a host deployed a digest: kiln watch --report sends it",
+         define_deployed},
         {"key", "Manage the SSH keys that may reach this box, each with a role (read, write, admin)", define_key},
         {"shell", "(authorized_keys) The forced command of a key: run what its role allows", define_shell},
         {"hook", "Git hooks kiln installs (post-receive: queue and stream the pushed builds)", define_hook},

@@ -18,4 +18,8 @@ bool is_image_name(std::string_view name);
 /// True if `tag` matches `[A-Za-z0-9_][A-Za-z0-9._-]{0,127}`.
 bool is_image_tag(std::string_view tag);
 
+/// True for `sha256:` followed by exactly 64 lowercase hex digits: the only
+/// digests kiln reads or writes.
+bool is_sha256_digest(std::string_view digest);
+
 }  // namespace kiln

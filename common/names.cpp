@@ -107,4 +107,12 @@ std::string canonical_repo_name(const std::string& name) {
     return strip_git_suffix(name);
 }
 
+bool is_host_name(const std::string& name) {
+    return !name.empty() && name.size() <= 253 && name.front() != '-' &&
+           std::all_of(name.begin(), name.end(), [](char c) {
+               return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' ||
+                      c == '_' || c == '-';
+           });
+}
+
 }  // namespace kiln

@@ -17,6 +17,10 @@ std::optional<std::string> repo_name_problem(const std::string& name);
 /// characters.
 std::optional<std::string> key_name_problem(const std::string& name);
 
+/// True if `name` can name a host in kiln's records (a deploy host's report):
+/// 1 to 253 of [A-Za-z0-9._-], not starting with `-`.
+bool is_host_name(const std::string& name);
+
 /// The canonical form of a valid repo name: `team/app` for `team/app.git`.
 /// Throws UsageError with repo_name_problem()'s text when the name is invalid.
 std::string canonical_repo_name(const std::string& name);

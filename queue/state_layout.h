@@ -16,6 +16,7 @@ namespace kiln::queue {
 ///     <state_dir>/notify/<job>.json         final builds whose notifications are not sent yet
 ///     <state_dir>/builds/<repo>/<n>/build.json, log, cancel, leader
 ///     <state_dir>/work/<repo>/<slot>/       reusable worktrees
+///     <state_dir>/releases/<repo>.jsonl     the release ledger (releases/ledger.h)
 ///
 /// Repo names are canonical (`app`, `team/app`); a `team/app` repo nests one
 /// folder deeper under builds/ and work/. Only computes paths; creates nothing.
@@ -48,6 +49,7 @@ public:
         return build_dir(repo, number) / "leader";
     }
     std::filesystem::path work_dir(const std::string& repo) const { return root_ / "work" / repo; }
+    std::filesystem::path releases_dir() const { return root_ / "releases"; }
     std::filesystem::path runner_lock() const { return root_ / "runner.lock"; }
     std::filesystem::path runner_log() const { return root_ / "runner.log"; }
     std::filesystem::path registry_lock() const { return root_ / "registry.lock"; }

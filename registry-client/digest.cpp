@@ -59,17 +59,4 @@ std::string sha256_digest(std::string_view data) {
     return hasher.finish();
 }
 
-bool is_sha256_digest(std::string_view digest) {
-    constexpr std::string_view kPrefix = "sha256:";
-    if (digest.size() != kPrefix.size() + 64 || digest.substr(0, kPrefix.size()) != kPrefix) {
-        return false;
-    }
-    for (char c : digest.substr(kPrefix.size())) {
-        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) {
-            return false;
-        }
-    }
-    return true;
-}
-
 }  // namespace kiln::registry

@@ -7,6 +7,8 @@
 #include <string>
 #include <string_view>
 
+#include "common/image_names.h"
+
 namespace kiln::registry {
 
 /// Incremental SHA-256. Move-only; owns its EVP_MD_CTX.
@@ -31,8 +33,5 @@ private:
 
 /// `sha256:<hex>` of `data`.
 std::string sha256_digest(std::string_view data);
-
-/// True for `sha256:` followed by exactly 64 lowercase hex digits.
-bool is_sha256_digest(std::string_view digest);
 
 }  // namespace kiln::registry

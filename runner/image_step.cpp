@@ -88,6 +88,7 @@ ImageOutcome record_pushed_image(const registry::ClientOptions& options, const r
     try {
         registry::Client client(options);
         registry::tag_image(client, target, kPushedImageTag);
+        outcome.tags.push_back(kPushedImageTag);
         log.kiln("tagged " + target.host + "/" + target.name + ":" + kPushedImageTag);
     } catch (const Error& error) {
         log.kiln("image " + outcome.image + " " + outcome.digest + " not tagged " + kPushedImageTag + ": " +
@@ -132,6 +133,7 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
                 continue;
             }
             registry::tag_image(client, target, *expanded);
+            outcome.tags.push_back(*expanded);
             log.kiln("tagged " + host + "/" + name + ":" + *expanded);
         }
         if (image.keep > 0) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "config/config.h"
 #include "runner/build_env.h"
@@ -23,6 +24,7 @@ struct ImageOutcome {
     bool ok = false;
     std::string image;   ///< `host:port/name:<sha>`
     std::string digest;  ///< `sha256:...` of its manifest, when ok
+    std::vector<std::string> tags;  ///< the tags it got besides its sha
     std::string reason;  ///< why not ok: the build is then `failed` with it
 };
 

@@ -2,61 +2,19 @@
 
 #include <cstdint>
 #include <limits>
-#include <map>
 #include <optional>
 
 #include <spdlog/spdlog.h>
 
 #include "common/error.h"
-#include "common/names.h"
-#include "config/repo_config_source.h"
-#include "deploy/notify.h"
 #include "queue/build_log.h"
 #include "queue/build_record.h"
 #include "queue/record_life.h"
+#include "runner/notify_targets.h"
 #include "runner/secrets.h"
 
 namespace kiln::runner {
 namespace {
-
-// A notify URL may carry a secret (`?token=...`, as kiln watch --listen takes
-// it); logs and records show it without its query.
-std::string loggable(const std::string& url) {
-    return url.substr(0, url.find('?'));
-}
-
-std::vector<config::NotifyConfig> notify_targets(const config::Config& config, const queue::BuildRecord& record) {
-    try {
-        return config::load_repo_config(bare_repo_path(config.git_root, record.id.repo), record.id.sha, config.defaults)
-            .notify;
-    } catch (const Error& error) {
-        // The build itself already said what is wrong with its .kiln.yml (or
-        // its repository is gone); the defaults still apply.
-        spdlog::debug("build={} notify=defaults why=\"{}\"", record.id.label(), error.what());
-        return config.defaults.notify;
-    }
-}
-
-// The URL of a `url_secret:` entry: its key's value in the repo's secrets
-// file, read once per build (`cache`). Nothing when the key is missing or the
-// file cannot be read (the build's own log said why).
-std::optional<std::string> secret_url(const config::Config& config, const std::string& repo,
-                                      const config::NotifyConfig& target,
-                                      std::optional<std::map<std::string, std::string>>& cache) {
-    if (!cache) {
-        try {
-            cache = load_secrets(config.secrets_dir, repo);
-        } catch (const Error& error) {
-            spdlog::warn("repo={} problem=\"reading its secrets for notify: {}\"", repo, error.what());
-            cache.emplace();
-        }
-    }
-    const auto found = cache->find(target.url_secret);
-    if (found == cache->end() || found->second.empty()) {
-        return std::nullopt;
-    }
-    return found->second;
-}
 
 // Returns true when the request is done with (and removed).
 bool send_one(const config::Config& config, const queue::StateLayout& layout, const queue::NotifyRequest& request,
@@ -69,28 +27,17 @@ bool send_one(const config::Config& config, const queue::StateLayout& layout, co
     if (!is_final(record->status)) {
         return false;  // its final record is not written yet (a full disk): later
     }
-    const std::vector<config::NotifyConfig> targets = notify_targets(config, *record);
+    const std::vector<NotifyTarget> targets = notify_targets(config, record->id.repo, record->id.sha);
     // The record was masked when it turned final; the secrets file may have
     // changed since, and the body goes to another host: mask it again.
     const SecretMask secrets = secret_mask_of(config.secrets_dir, record->id.repo);
     const std::string body = to_json(masked_record(*record, secrets)).dump();
-    std::optional<std::map<std::string, std::string>> secret_values;
     std::vector<queue::NotifyDelivery> deliveries;
-    for (const config::NotifyConfig& target : targets) {
+    for (const NotifyTarget& target : targets) {
         if (stop()) {
             return false;  // the request stays for the next runner
         }
-        queue::NotifyDelivery delivery;
-        if (target.url_secret.empty()) {
-            delivery = {loggable(target.url), registry::post_json(target.url, body).value_or("")};
-        } else {
-            // Named by its key: the whole URL is the secret.
-            delivery.url = "url_secret " + target.url_secret;
-            const std::optional<std::string> url = secret_url(config, record->id.repo, target, secret_values);
-            delivery.error = !url ? "no key '" + target.url_secret + "' in " +
-                                        secrets_file(config.secrets_dir, record->id.repo).string()
-                                  : registry::post_json(*url, body).value_or("");
-        }
+        queue::NotifyDelivery delivery = deliver(target, body);
         delivery.error = secrets.apply(delivery.error);
         if (delivery.error.empty()) {
             spdlog::info("build={} notify={} status=sent", record->id.label(), delivery.url);

@@ -68,6 +68,7 @@ JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
             publish_image(config, repo_config, job.id, worktree, log, {deadline, cancel_requested});
         result.image = image.image;
         result.digest = image.digest;
+        result.tags = image.tags;
         if (image.ok) {
             return std::nullopt;
         }

@@ -28,6 +28,7 @@
 #include "runner/sandbox.h"
 #include "runner/secrets.h"
 #include "queue/runner_lock.h"
+#include "releases/ledger.h"
 #include "runner/stop_abandoned.h"
 
 namespace kiln::runner {
@@ -277,6 +278,30 @@ private:
         }
     }
 
+    // A successful build that made an image is a release. The record is
+    // final already, so this never throws: a retry of finish() would record
+    // the release twice. A ledger that cannot be written (a full disk) costs
+    // the release its line, which the log says.
+    void record_release(const queue::BuildRecord& record, const std::vector<std::string>& tags) {
+        if (record.status != queue::BuildStatus::success || record.digest.empty()) {
+            return;
+        }
+        releases::LedgerEvent release;
+        release.kind = releases::EventKind::release;
+        release.at = record.finished_at.value_or(queue::unix_now());
+        release.by = record.id.pushed_by;
+        release.number = record.id.number;
+        release.sha = record.id.sha;
+        release.image = record.image;
+        release.digest = record.digest;
+        release.tags = tags;
+        try {
+            releases::append_event(layout_, record.id.repo, release);
+        } catch (const Error& error) {
+            spdlog::error("build={} problem=\"recording the release: {}\"", record.id.label(), error.what());
+        }
+    }
+
     void finish(const queue::Job& job, const JobResult& result) {
         queue::BuildRecord record = read_record(layout_, job.id.repo, job.id.number);
         record.status = result.status;
@@ -290,10 +315,14 @@ private:
         record.finished_at = queue::unix_now();
         // Masked here already, not only in build.json: the lines logged below quote it.
         record = queue::masked_record(std::move(record), result.secrets);
-        if (!finish_record(layout_, record, {}, result.secrets)) {
+        const bool finished = finish_record(layout_, record, {}, result.secrets);
+        if (!finished) {
             spdlog::warn("build={} problem=\"its record was final already; kept as it was\"", record.id.label());
         }
         release_job(layout_, job);
+        if (finished) {
+            record_release(record, result.tags);
+        }
         const std::int64_t duration = record.duration_seconds(*record.finished_at).value_or(0);
         if (record.reason.empty()) {
             spdlog::info("build={} status={} duration={}", record.id.label(), to_string(record.status),

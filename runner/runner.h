@@ -29,6 +29,7 @@ struct JobResult {
     std::vector<std::string> targets;
     std::string image;
     std::string digest;
+    std::vector<std::string> tags;  ///< the tags the image got besides its sha (latest, the branch's)
     /// The build's secrets as its log masked them: masked in its record too.
     SecretMask secrets;
 };

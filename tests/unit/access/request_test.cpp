@@ -122,3 +122,30 @@ TEST_CASE("anything outside the grammar is refused with the reason", "[access]")
           "'kiln key add' --role: 'root' is not a role (read, write or admin)");
     CHECK(refusal({}) == "empty command");
 }
+
+TEST_CASE("releases, rollback and deploy reports over ssh", "[access]") {
+    CHECK(needs({"kiln", "releases", "app"}) == Role::read);
+    CHECK(needs({"kiln", "rollback", "app"}) == Role::write);
+    CHECK(needs({"kiln", "image", "gc"}) == Role::admin);
+    CHECK(kiln_args({"kiln", "rollback", "app.git", "3"}) == Words{"rollback", "app", "#3"});
+    CHECK(kiln_args({"kiln", "rollback", "app", "#03"}) == Words{"rollback", "app", "#3"});
+    CHECK(kiln_args({"kiln", "rollback", "app", "abc1234"}) == Words{"rollback", "app", "abc1234"});
+    CHECK(refusal({"kiln", "rollback", "app", "abc12"}).find("commit prefix of 7 to 40") != std::string::npos);
+    CHECK(refusal({"kiln", "rollback", "app", "main"}).find("not a build number") != std::string::npos);
+    const std::string digest = "sha256:" + std::string(64, 'a');
+    CHECK(needs({"kiln", "deployed", "app", digest, "--host", "web1", "--status", "deployed", "--exit", "0"}) ==
+          Role::write);
+    CHECK(kiln_args({"kiln", "deployed", "app", digest, "--host", "web1.example", "--status", "reverted", "--exit",
+                     "3"}) == Words{"deployed", "app", digest, "--host", "web1.example", "--status", "reverted",
+                                    "--exit", "3"});
+    CHECK(refusal({"kiln", "deployed", "app", "sha256:abc"}).find("not a digest") != std::string::npos);
+    CHECK(refusal({"kiln", "deployed", "app", digest, "--status", "great"}).find("not deployed, failed") !=
+          std::string::npos);
+    CHECK(refusal({"kiln", "deployed", "app", digest, "--exit", "256"}).find("exit status") != std::string::npos);
+    CHECK(refusal({"kiln", "deployed", "app", digest, "--host", "a/b"}).find("not a host name") != std::string::npos);
+    CHECK(kiln_args({"kiln", "image", "inspect", "app#42"}) == Words{"image", "inspect", "app#42"});
+    CHECK(refusal({"kiln", "image", "inspect", "app#x"}).find("not a number") != std::string::npos);
+    CHECK(kiln_args({"kiln", "image", "rm", "app:old", "--force"}) == Words{"image", "rm", "app:old", "--all-tags"});
+    CHECK(kiln_args({"kiln", "image", "gc", "--wait", "5m"}) == Words{"image", "gc", "--wait", "5m"});
+    CHECK(refusal({"kiln", "image", "gc", "--wait", "soon"}).find("not a duration") != std::string::npos);
+}

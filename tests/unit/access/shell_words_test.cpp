@@ -14,13 +14,16 @@ TEST_CASE("shell words: quotes and backslashes as a shell reads them, nothing ex
     CHECK(split_shell_words("'' x").words == Words{"", "x"});
     CHECK(split_shell_words("'; rm -rf / $(id) `id`'").words == Words{"; rm -rf / $(id) `id`"});
     CHECK(split_shell_words("a\\;b").words == Words{"a;b"});
+    // As in sh, `#` inside a word is a character: `app#42` names a build.
+    CHECK(split_shell_words("kiln image inspect app#42").words == Words{"kiln", "image", "inspect", "app#42"});
+    CHECK(split_shell_words("kiln rollback app '#3'").words == Words{"kiln", "rollback", "app", "#3"});
     CHECK(split_shell_words("").words.empty());
     CHECK_FALSE(split_shell_words("").problem);
 }
 
 TEST_CASE("shell words: operators, expansions and control characters are refused", "[access]") {
     for (const char* hostile : {"ls; id", "ls | sh", "a && b", "a & b", "echo $HOME", "echo `id`", "a > f",
-                                "a < f", "(id)", "x # comment"}) {
+                                "a < f", "(id)", "x # comment", "#3"}) {
         INFO(hostile);
         const auto split = split_shell_words(hostile);
         CHECK(split.words.empty());
