@@ -132,6 +132,13 @@ GcResult collect_garbage(const config::Config& config, const registry::ClientOpt
     const config::RegistryGcConfig& gc = config.registry.gc;
     const config::RegistryFile file = read_registry_file(gc.config);
     GcResult result;
+    // garbage-collect fails ("Path not found") on a registry that never held
+    // an image; there is nothing to free either.
+    std::error_code ec;
+    if (!std::filesystem::is_directory(file.storage / "docker/registry/v2/repositories", ec)) {
+        result.summary = "no repositories yet";
+        return result;
+    }
     if (options.dry_run) {
         result.before = result.after = storage_bytes(file.storage);
         result.summary = summary_of(garbage_collect(config, options).output);
@@ -139,7 +146,6 @@ GcResult collect_garbage(const config::Config& config, const registry::ClientOpt
     }
 
     const queue::StateLayout layout(config.state_dir);
-    std::error_code ec;
     if (!std::filesystem::is_directory(layout.root(), ec)) {
         throw StateError(describe(doing, "state_dir '" + layout.root().string() +
                                              "' does not exist, so kiln cannot take its registry lock; is kiln "
