@@ -1,5 +1,7 @@
 #include "config/registry_file.h"
 
+#include <vector>
+
 #include <yaml-cpp/yaml.h>
 
 #include "common/error.h"
@@ -21,17 +23,28 @@ YAML::Node load_mapping(const std::string& text, const std::filesystem::path& so
     return root;
 }
 
-std::string scalar_at(const YAML::Node& root, const char* section, const char* sub, const char* key,
-                      const std::filesystem::path& source, const std::string& dotted) {
-    YAML::Node node = root[section];
-    if (node.IsMap() && sub) {
-        node = node[sub];
+// root[keys[0]][keys[1]]...; a missing key reads as an undefined node (a
+// plain operator[] chain on one would throw, and assigning a Node writes
+// through it, so each level gets its own variable).
+YAML::Node lookup(const YAML::Node& node, const std::vector<const char*>& keys, std::size_t at = 0) {
+    if (!node.IsDefined()) {
+        return YAML::Node(YAML::NodeType::Undefined);
     }
-    if (node.IsMap()) {
-        node = node[key];
+    if (at == keys.size()) {
+        return node;
     }
+    if (!node.IsMap()) {
+        return YAML::Node(YAML::NodeType::Undefined);
+    }
+    const YAML::Node child = node[keys[at]];
+    return lookup(child, keys, at + 1);
+}
+
+std::string scalar_at(const YAML::Node& root, const std::vector<const char*>& keys,
+                      const std::filesystem::path& source, const std::string& what) {
+    const YAML::Node node = lookup(root, keys);
     if (!node.IsDefined() || !node.IsScalar() || node.Scalar().empty()) {
-        throw ConfigError(source.string() + ": no " + dotted + " in the registry's config");
+        throw ConfigError(source.string() + ": no " + what + " in the registry's config");
     }
     return node.Scalar();
 }
@@ -41,24 +54,25 @@ std::string scalar_at(const YAML::Node& root, const char* section, const char* s
 RegistryFile parse_registry_file(const std::string& text, const std::filesystem::path& source) {
     const YAML::Node root = load_mapping(text, source);
     RegistryFile file;
-    file.addr = scalar_at(root, "http", nullptr, "addr", source, "http.addr");
-    file.storage = scalar_at(root, "storage", "filesystem", "rootdirectory", source,
+    file.addr = scalar_at(root, {"http", "addr"}, source, "http.addr");
+    file.storage = scalar_at(root, {"storage", "filesystem", "rootdirectory"}, source,
                              "storage.filesystem.rootdirectory (kiln measures and collects only filesystem storage)");
     return file;
 }
 
 std::string registry_file_read_only(const std::string& text, const std::filesystem::path& source) {
     YAML::Node root = load_mapping(text, source);
-    if (!root["storage"].IsMap()) {
-        throw ConfigError(source.string() + ": storage in the registry's config is not a mapping");
+    if (!lookup(root, {"storage"}).IsMap()) {
+        throw ConfigError(source.string() + ": no storage mapping in the registry's config");
     }
     YAML::Node storage = root["storage"];
-    if (storage["maintenance"] && !storage["maintenance"].IsMap()) {
+    if (!lookup(storage, {"maintenance"}).IsMap()) {
         storage["maintenance"] = YAML::Node(YAML::NodeType::Map);
     }
     YAML::Node maintenance = storage["maintenance"];
-    maintenance["readonly"] = YAML::Node(YAML::NodeType::Map);
-    maintenance["readonly"]["enabled"] = true;
+    YAML::Node read_only(YAML::NodeType::Map);
+    read_only["enabled"] = true;
+    maintenance["readonly"] = read_only;
     YAML::Emitter out;
     out << root;
     return std::string(out.c_str()) + "\n";

@@ -56,6 +56,13 @@ gc_kiln image rm "app:$sha2" >/dev/null
 config_sum="$(sha256sum <"$T/registry/config.yml")"
 before="$(du -sb "$T/registry/storage" | cut -f1)"
 
+step "gc --dry-run"
+assert_status 0 gc_kiln image gc --dry-run
+[[ "$(cat "$T/out")" =~ ^dry\ run:\ [0-9]+\ blobs\ marked,\ [1-9][0-9]*\ blobs\ and\ [0-9]+\ manifests\ eligible\ for\ deletion ]] \
+    || fail "gc --dry-run printed '$(cat "$T/out")'"
+assert_eq "$(du -sb "$T/registry/storage" | cut -f1)" "$before" "storage after a dry run"
+assert_eq "$(cat "$T/restarts")" "" "restarts in a dry run"
+
 step "gc, held read-only"
 touch "$T/hold"
 on_exit rm -f "$T/hold"
