@@ -10,35 +10,12 @@ source "$(dirname "$0")/lib/registry.sh"
 source "$(dirname "$0")/lib/build_image.sh"
 need_root
 
-pidfile="$T/registry/pid"
-cat >"$T/restart-registry" <<SCRIPT
-#!/bin/bash
-set -eu
-if [ -s "$pidfile" ]; then
-    pid="\$(cat "$pidfile")"
-    kill "\$pid" 2>/dev/null || true
-    while [ -e "/proc/\$pid" ] && ! grep -q '^State:.*Z' "/proc/\$pid/status" 2>/dev/null; do sleep 0.1; done
-fi
-setsid docker-registry serve "$T/registry/config.yml" </dev/null >>"$T/registry/log" 2>&1 &
-echo "\$!" >"$pidfile"
-if grep -q readonly "$T/registry/config.yml"; then echo read-only >>"$T/restarts"; else echo writable >>"$T/restarts"; fi
-# Holds a gc in its read-only phase while the test looks.
-if grep -q readonly "$T/registry/config.yml" && [ -e "$T/hold" ]; then
-    touch "$T/held"
-    while [ -e "$T/hold" ]; do sleep 0.1; done
-fi
-SCRIPT
-chmod 755 "$T/restart-registry"
-stop_managed_registry() { [ ! -s "$pidfile" ] || kill "$(cat "$pidfile")" 2>/dev/null || true; }
-on_exit stop_managed_registry
-"$T/restart-registry"
-wait_until 15 curl -fs -o /dev/null "$REGISTRY_URL/v2/" || fail "the registry did not start"
-: >"$T/restarts"
+registry_managed_start
 
 KILN_REGISTRY_URL="$REGISTRY_URL"
 kiln_app_fixture
 on_exit rm -rf "/var/tmp/containers-user-$(id -u "$KILN_USER")"
-write_config "  gc:" "    config: $T/registry/config.yml" "    restart: $T/restart-registry"
+write_config "  gc:" "    config: $T/registry/config.yml" "    restart: $REGISTRY_RESTART"
 gc_kiln() { "$KILN" --config "$KILN_CONFIG_FILE" "$@"; }
 copy_example_app
 write_kiln_yml 'env:
@@ -65,7 +42,6 @@ assert_eq "$(cat "$T/restarts")" "" "restarts in a dry run"
 
 step "gc, held read-only"
 touch "$T/hold"
-on_exit rm -f "$T/hold"
 gc_kiln image gc >"$T/gc.out" 2>"$T/gc.err" &
 gc_pid=$!
 wait_until 60 test -e "$T/held" || fail "the gc never restarted the registry read-only: $(cat "$T/gc.err")"

@@ -12,27 +12,9 @@ need_root
 KILN_REGISTRY_URL="$REGISTRY_URL"
 kiln_app_fixture
 on_exit rm -rf "/var/tmp/containers-user-$(id -u "$KILN_USER")"
-pidfile="$T/registry/pid"
-cat >"$T/registry/restart" <<SCRIPT
-#!/bin/bash
-set -eu
-if [ -s "$pidfile" ]; then
-    pid="\$(cat "$pidfile")"
-    kill "\$pid" 2>/dev/null || true
-    while [ -e "/proc/\$pid" ] && ! grep -q '^State:.*Z' "/proc/\$pid/status" 2>/dev/null; do sleep 0.1; done
-fi
-setsid docker-registry serve "$T/registry/config.yml" </dev/null >>"$T/registry/log" 2>&1 &
-echo "\$!" >"$pidfile"
-SCRIPT
-chmod 755 "$T/registry/restart"
-chown -R "$KILN_USER:" "$T/registry"
-chmod 755 "$T"
-stop_managed_registry() { [ ! -s "$pidfile" ] || kill "$(cat "$pidfile")" 2>/dev/null || true; }
-on_exit stop_managed_registry
-as_user "$T/registry/restart"
-wait_until 15 curl -fs -o /dev/null "$REGISTRY_URL/v2/" || fail "the registry did not start"
+registry_managed_start "$KILN_USER"
 
-write_config "  gc:" "    config: $T/registry/config.yml" "    restart: $T/registry/restart" "    after_prune: true"
+write_config "  gc:" "    config: $T/registry/config.yml" "    restart: $REGISTRY_RESTART" "    after_prune: true"
 copy_example_app
 write_kiln_yml 'env:
   BUILDER: buildah
