@@ -1,5 +1,6 @@
 #include "registry-gc/registry_gc.h"
 
+#include <cstdio>
 #include <thread>
 
 #include <spdlog/spdlog.h>
