@@ -21,13 +21,15 @@ kiln builds each push with make and keeps the images in a registry on this box.
   4. the user USER (home /srv/git, which is kiln's git_root; a login shell, so
      `ssh USER@box kiln ...` works; subordinate uid/gid ranges, so buildah builds
      images as it without a daemon), /var/lib/kiln, /etc/kiln/secrets (0700)
-  5. /etc/kiln/config.yaml from the sample, with registry.url set, once: a re-run
+  5. /etc/kiln/config.yaml from the sample, with registry.url set (and for the
+     local registry registry.gc, for `sudo kiln image gc`), once: a re-run
      never overwrites it and says when the sample changed since
   6. a registry: Debian's docker-registry with kiln's config /etc/kiln/registry.yml
      (deletes enabled, a random http.secret kept in /etc/kiln/registry.secret),
      listening on this box's Tailscale address, port 5000, when `tailscale ip -4`
      answers, else on 127.0.0.1:5000; the kiln-registry systemd unit, or without
-     systemd a background process (/run/kiln/registry.pid, /var/log/kiln/registry.log)
+     systemd a background process (/run/kiln/registry.pid, /var/log/kiln/registry.log);
+     PREFIX/libexec/kiln/restart-registry restarts it either way (registry.gc.restart)
   7. the runner: the kiln-runner systemd unit, or without systemd a background
      process as USER (a push starts one too when none runs)
   It ends by printing the next steps with this box's name.
@@ -135,6 +137,7 @@ config="$etc_dir/config.yaml"
 config_sample="$etc_dir/config.yaml.sample"
 registry_config="$etc_dir/registry.yml"
 registry_secret="$etc_dir/registry.secret"
+registry_restart="$libexec_dir/restart-registry"
 registry_user=docker-registry
 registry_storage=/var/lib/docker-registry
 watch_env="$etc_dir/watch.env"
@@ -166,7 +169,7 @@ install_box() {
         *) url="$registry" ;;
     esac
     git_root=/srv/git state_dir=/var/lib/kiln secrets_dir="$etc_dir/secrets"
-    write_config "$url"
+    write_config "$url" "${addr:+$registry_restart}"
     git_root="$(config_value git_root)" state_dir="$(config_value state_dir)" secrets_dir="$(config_value secrets_dir)"
     setup_user
     if [ -n "$addr" ]; then

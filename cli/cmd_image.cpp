@@ -1,5 +1,5 @@
-// `kiln image ls|tags|inspect|tag|rm|prune` (and `push`, defined in
-// cmd_image_push.cpp): the registry configured as `registry:`.
+// `kiln image ls|tags|inspect|tag|rm|prune` (and `push` and `gc`, defined in
+// cmd_image_push.cpp and cmd_image_gc.cpp): the registry configured as `registry:`.
 
 #include <cstdio>
 #include <iostream>
@@ -161,13 +161,23 @@ Handler define_tag(CLI::App& command) {
 
 Handler define_rm(CLI::App& command) {
     auto text = std::make_shared<std::string>();
-    auto force = std::make_shared<bool>(false);
+    auto all_tags = std::make_shared<bool>(false);
     command.add_option("REF", *text, "Image, [HOST:PORT/]NAME[:TAG|@DIGEST|#BUILD] (a short sha tag works)")->required();
-    command.add_flag("--force", *force, "Also remove the other tags that name the same image");
-    return [text, force](Context& context) {
+    command.add_flag("--all-tags", *all_tags, "Delete the image the tag names, with all its tags");
+    // The flag's name before single-tag removal existed; scripts still pass it.
+    command.add_flag("--force", *all_tags, "Same as --all-tags")->group("");
+    command.footer("A tag whose image other tags also name is removed alone: the image stays, under its other "
+                   "tags. A tag alone on its image, or a reference by digest, deletes the image. --force is the old "
+                   "name of --all-tags.");
+    return [text, all_tags](Context& context) {
         registry::Reference ref = parse_image_reference(context, *text);
         registry::Client client = client_for(context, ref);
-        registry::RemoveResult removed = registry::remove_image(client, ref, *force);
+        registry::RemoveResult removed = registry::remove_image(client, ref, *all_tags);
+        if (!removed.image_deleted) {
+            std::printf("untagged %s/%s:%s (its image %s stays, tagged %s)\n", ref.host.c_str(), ref.name.c_str(),
+                        ref.tag.c_str(), removed.digest.c_str(), join(removed.kept_tags, ", ").c_str());
+            return 0;
+        }
         std::printf("deleted %s/%s@%s%s\n", ref.host.c_str(), ref.name.c_str(), removed.digest.c_str(),
                     removed.tags.empty() ? "" : (" (tags: " + join(removed.tags, ", ") + ")").c_str());
         return 0;
@@ -181,15 +191,16 @@ Handler define_prune(CLI::App& command) {
     auto builds_only = std::make_shared<bool>(false);
     auto json = std::make_shared<bool>(false);
     command.add_option("REPO", *repo, "Repository, [HOST:PORT/]NAME")->required();
-    command.add_option("--keep", *keep, "Newest tags to keep (>= 1)")->required();
+    command.add_option("--keep", *keep, "Newest distinct images to keep (>= 1)")->required();
     command.add_flag("--dry-run", *dry_run, "Print the plan, delete nothing");
     command.add_flag("--build-tags-only", *builds_only,
                      "Count and delete only tags that look like commit ids (7-64 hex digits); other tags are kept "
                      "and keep their images");
     command.add_flag("--json", *json, "Print the plan as JSON");
     command.footer("Tags are ordered by the `created` time in their image's config, newest first (equal times by "
-                   "tag name). The newest N are kept; an older tag whose image a kept tag also names is kept too, "
-                   "because the registry deletes an image with all its tags.");
+                   "tag name). The newest N distinct images are kept with all their tags (tags naming one image "
+                   "count once); an older tag whose image a kept tag also names is kept too, because the registry "
+                   "deletes an image with all its tags.");
     return [=](Context& context) {
         if (*keep < 1) {
             throw UsageError(describe("pruning " + *repo, "--keep must be at least 1"));
@@ -236,17 +247,20 @@ Handler define_image(CLI::App& command) {
     CLI::App* tags = command.add_subcommand("tags", "List a repository's tags");
     CLI::App* inspect = command.add_subcommand("inspect", "Show an image's digest, size, layers, platform and creation");
     CLI::App* tag = command.add_subcommand("tag", "Add a tag to an image (manifest copy, no blobs move)");
-    CLI::App* rm = command.add_subcommand("rm", "Delete an image from the registry");
-    CLI::App* prune = command.add_subcommand("prune", "Keep a repository's newest N tags, delete older images");
+    CLI::App* rm = command.add_subcommand("rm", "Remove a tag, or delete an image with all its tags");
+    CLI::App* prune = command.add_subcommand("prune", "Keep a repository's newest N images, delete older ones");
     // `image push` belongs to cmd_image_push.cpp; its definer is declared in command.h.
     CLI::App* push = command.add_subcommand("push", "Push an image archive (docker save, OCI archive or layout)");
+    // `image gc` belongs to cmd_image_gc.cpp.
+    CLI::App* gc = command.add_subcommand("gc", "Free the disk deleted images leave, in a registry kiln manages");
     return dispatch_subcommands(command, {{ls, define_ls(*ls)},
                                          {tags, define_tags(*tags)},
                                          {inspect, define_inspect(*inspect)},
                                          {tag, define_tag(*tag)},
                                          {rm, define_rm(*rm)},
                                          {prune, define_prune(*prune)},
-                                         {push, define_image_push(*push)}});
+                                         {push, define_image_push(*push)},
+                                         {gc, define_image_gc(*gc)}});
 }
 
 }  // namespace kiln::cli

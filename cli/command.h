@@ -56,6 +56,8 @@ Handler define_hook(CLI::App& command);
 Handler define_init(CLI::App& command);
 /// `image push`, added by cmd_image.cpp under `image`.
 Handler define_image_push(CLI::App& command);
+/// `image gc`, added by cmd_image.cpp under `image`.
+Handler define_image_gc(CLI::App& command);
 Handler define_repos(CLI::App& command);
 Handler define_doctor(CLI::App& command);
 Handler define_version(CLI::App& command);

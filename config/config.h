@@ -13,10 +13,23 @@
 
 namespace kiln::config {
 
+/// registry.gc: garbage collection of a registry kiln manages (`kiln image gc`).
+struct RegistryGcConfig {
+    /// The registry's own config file; empty: kiln does not manage the registry
+    /// and refuses to collect its garbage.
+    std::filesystem::path config;
+    /// A shell command that restarts the registry so it rereads `config`.
+    std::string restart;
+    bool after_prune = false;               ///< the runner collects after image.keep deleted something
+    std::chrono::seconds every{0};          ///< the runner collects this often; 0: never
+    bool delete_untagged = false;           ///< pass --delete-untagged (breaks indexes on 2.8)
+};
+
 struct RegistryConfig {
     std::string url = "http://127.0.0.1:5000";  ///< scheme://host[:port], no path
     std::string username;                       ///< empty: no auth
     std::string password;
+    RegistryGcConfig gc;
 };
 
 /// runner.sandbox: how builds are kept apart (runner/sandbox.h).

@@ -132,6 +132,14 @@ std::string to_yaml(const Config& config) {
     out << YAML::Key << "url" << YAML::Value << config.registry.url;
     out << YAML::Key << "username" << YAML::Value << config.registry.username;
     out << YAML::Key << "password" << YAML::Value << (config.registry.password.empty() ? "" : "***");
+    const RegistryGcConfig& gc = config.registry.gc;
+    out << YAML::Key << "gc" << YAML::Value << YAML::BeginMap;
+    out << YAML::Key << "config" << YAML::Value << gc.config.string();
+    out << YAML::Key << "restart" << YAML::Value << gc.restart;
+    out << YAML::Key << "after_prune" << YAML::Value << gc.after_prune;
+    out << YAML::Key << "every" << YAML::Value << (gc.every.count() == 0 ? "0" : exact_duration(gc.every));
+    out << YAML::Key << "delete_untagged" << YAML::Value << gc.delete_untagged;
+    out << YAML::EndMap;
     out << YAML::EndMap;
     out << YAML::Key << "runner" << YAML::Value << YAML::BeginMap;
     out << YAML::Key << "jobs" << YAML::Value << config.runner.jobs;

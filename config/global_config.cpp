@@ -23,7 +23,57 @@ std::optional<std::filesystem::path> read_path(YamlReader& reader, const Field& 
     return (base_dir / *text).lexically_normal();
 }
 
-void read_registry(YamlReader& reader, const Field& field, RegistryConfig& registry) {
+// `every: 0` turns the schedule off; durations are otherwise never zero.
+std::optional<std::chrono::seconds> read_interval(YamlReader& reader, const Field& field) {
+    if (field.value.IsScalar() && field.value.Scalar() == "0") {
+        return std::chrono::seconds(0);
+    }
+    return reader.duration(field);
+}
+
+void read_registry_gc(YamlReader& reader, const Field& field, const std::filesystem::path& base_dir,
+                      RegistryGcConfig& gc) {
+    std::optional<Field> config_field;
+    std::optional<Field> restart_field;
+    std::optional<Field> scheduled_field;
+    reader.for_each_key(field, {
+        {"config", [&](const Field& value) {
+             config_field = value;
+             // Empty, as `kiln config check --print` shows the default: not managed.
+             const std::optional<std::string> text = reader.string(value);
+             gc.config = text && !text->empty() ? (base_dir / *text).lexically_normal() : std::filesystem::path();
+         }},
+        {"restart", [&](const Field& value) {
+             restart_field = value;
+             gc.restart = reader.string(value).value_or("");
+         }},
+        {"after_prune", [&](const Field& value) {
+             gc.after_prune = reader.boolean(value).value_or(gc.after_prune);
+             if (gc.after_prune) {
+                 scheduled_field = value;
+             }
+         }},
+        {"every", [&](const Field& value) {
+             gc.every = read_interval(reader, value).value_or(gc.every);
+             if (gc.every.count() != 0) {
+                 scheduled_field = value;
+             }
+         }},
+        {"delete_untagged",
+         [&](const Field& value) { gc.delete_untagged = reader.boolean(value).value_or(gc.delete_untagged); }},
+    });
+    if (gc.config.empty() != gc.restart.empty()) {
+        reader.error(gc.config.empty() ? *restart_field : *config_field,
+                     "registry.gc.config and registry.gc.restart go together: kiln rewrites the registry's config "
+                     "and restarts it to reread it");
+    } else if (gc.config.empty() && scheduled_field) {
+        reader.error(*scheduled_field, "the runner can collect garbage only in a registry kiln manages: set "
+                                       "registry.gc.config and registry.gc.restart");
+    }
+}
+
+void read_registry(YamlReader& reader, const Field& field, const std::filesystem::path& base_dir,
+                   RegistryConfig& registry) {
     std::optional<Field> username_field;
     std::optional<Field> password_field;
     reader.for_each_key(field, {
@@ -40,6 +90,7 @@ void read_registry(YamlReader& reader, const Field& field, RegistryConfig& regis
              password_field = value;
              registry.password = reader.string(value).value_or("");
          }},
+        {"gc", [&](const Field& value) { read_registry_gc(reader, value, base_dir, registry.gc); }},
     });
     if (registry.username.empty() != registry.password.empty()) {
         reader.error(registry.username.empty() ? *password_field : *username_field,
@@ -106,7 +157,7 @@ Config parse_config(const std::string& text, const std::filesystem::path& source
                 {"git_root", path_key(config.git_root)},
                 {"state_dir", path_key(config.state_dir)},
                 {"secrets_dir", path_key(config.secrets_dir)},
-                {"registry", [&](const Field& value) { read_registry(reader, value, config.registry); }},
+                {"registry", [&](const Field& value) { read_registry(reader, value, base_dir, config.registry); }},
                 {"runner", [&](const Field& value) { read_runner(reader, value, config.runner); }},
                 {"defaults", [&](const Field& value) {
                      config.defaults = read_repo_keys(reader, value, RepoConfig{}, {});

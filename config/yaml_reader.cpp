@@ -168,6 +168,20 @@ std::optional<int> YamlReader::integer(const Field& field, int min) {
     return value;
 }
 
+std::optional<bool> YamlReader::boolean(const Field& field) {
+    // Plain only: a quoted "true" is a string someone meant as one.
+    if (field.value.IsScalar() && field.value.Tag() == "?") {
+        if (field.value.Scalar() == "true") {
+            return true;
+        }
+        if (field.value.Scalar() == "false") {
+            return false;
+        }
+    }
+    error(field, "expected true or false, got " + describe(field.value));
+    return std::nullopt;
+}
+
 std::optional<std::chrono::seconds> YamlReader::duration(const Field& field) {
     std::optional<std::chrono::seconds> value;
     if (field.value.IsScalar()) {

@@ -64,6 +64,8 @@ public:
     std::optional<std::string> checked_string(const Field& field,
                                               std::optional<std::string> (*problem)(const std::string&));
     std::optional<int> integer(const Field& field, int min);
+    /// A plain `true` or `false`.
+    std::optional<bool> boolean(const Field& field);
     std::optional<std::chrono::seconds> duration(const Field& field);
     std::optional<std::uint64_t> size(const Field& field);
     /// A single string or a list of them, each checked by `problem`.

@@ -33,8 +33,8 @@ std::vector<Check> check_disks(const Setup& setup) {
                "free space there: old builds go with a lower runner.keep_builds, worktrees with rm -r " +
                    (state / "work").string());
     check_disk(checks, "disk registry", kRegistryStorage,
-               setup.kiln_command + " image prune REPO --keep N, then " + setup.sudo +
-                   "docker-registry garbage-collect CONFIG frees image layers");
+               setup.kiln_command + " image prune REPO --keep N, then " + setup.sudo + setup.kiln_command +
+                   " image gc frees image layers");
     return checks;
 }
 

@@ -9,6 +9,8 @@ namespace kiln::queue {
 ///
 ///     <state_dir>/runner.lock               flock held by the one live runner
 ///     <state_dir>/runner.log                stderr of a runner the hook started
+///     <state_dir>/registry.lock             flock: shared by builds, exclusive by `kiln image gc`
+///     <state_dir>/registry-gc.lock          flock held by a gc for its whole run (its turn)
 ///     <state_dir>/queue/<job>.json          one file per pending job
 ///     <state_dir>/running/<job>.json        jobs a runner has claimed
 ///     <state_dir>/notify/<job>.json         final builds whose notifications are not sent yet
@@ -50,6 +52,8 @@ public:
     std::filesystem::path releases_dir() const { return root_ / "releases"; }
     std::filesystem::path runner_lock() const { return root_ / "runner.lock"; }
     std::filesystem::path runner_log() const { return root_ / "runner.log"; }
+    std::filesystem::path registry_lock() const { return root_ / "registry.lock"; }
+    std::filesystem::path registry_gc_lock() const { return root_ / "registry-gc.lock"; }
 
     /// The file name of a job in queue/ or running/: `<repo>@<n>.json`, with the
     /// `/` of `team/app` written as `~` (neither can appear in a repo name).

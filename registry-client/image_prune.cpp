@@ -20,6 +20,8 @@ std::string describe_action(PruneEntry::Action action) {
     switch (action) {
     case PruneEntry::Action::keep:
         return "keep";
+    case PruneEntry::Action::keep_protected:
+        return "keep (protected: in use or a recent release)";
     case PruneEntry::Action::keep_shared:
         return "keep (its image is also named by a kept tag)";
     case PruneEntry::Action::keep_uncounted:
@@ -56,27 +58,45 @@ PrunePlan prune_images(Client& client, const std::string& repo, const PruneOptio
         }
         return a.tag > b.tag;
     });
-    std::set<std::string> protected_digests;
-    int counted = 0;
-    for (auto& entry : plan.entries) {
+    std::set<std::string> uncounted_digests;
+    std::vector<std::string> counted_digests;  // distinct, newest first
+    for (const auto& entry : plan.entries) {
         if (entry.action == PruneEntry::Action::keep_uncounted) {
-            protected_digests.insert(entry.digest);
-        } else if (counted < options.keep) {
-            ++counted;
-            protected_digests.insert(entry.digest);
-        } else {
-            entry.action = PruneEntry::Action::remove;
+            uncounted_digests.insert(entry.digest);
+        } else if (std::find(counted_digests.begin(), counted_digests.end(), entry.digest) == counted_digests.end()) {
+            counted_digests.push_back(entry.digest);
+        }
+    }
+    std::set<std::string> kept;
+    for (const auto& digest : counted_digests) {
+        if (options.protected_digests.count(digest) && static_cast<int>(kept.size()) < options.keep) {
+            kept.insert(digest);
+        }
+    }
+    for (const auto& digest : counted_digests) {
+        if (static_cast<int>(kept.size()) >= options.keep) {
+            break;
+        }
+        if (!options.protected_digests.count(digest)) {
+            kept.insert(digest);
         }
     }
     std::set<std::string> doomed;
     for (auto& entry : plan.entries) {
-        if (entry.action != PruneEntry::Action::remove) {
+        if (entry.action == PruneEntry::Action::keep_uncounted) {
             continue;
         }
-        if (protected_digests.count(entry.digest)) {
+        if (kept.count(entry.digest)) {
+            entry.action = PruneEntry::Action::keep;
+        } else if (options.protected_digests.count(entry.digest)) {
+            entry.action = PruneEntry::Action::keep_protected;
+        } else if (uncounted_digests.count(entry.digest)) {
             entry.action = PruneEntry::Action::keep_shared;
-        } else if (doomed.insert(entry.digest).second) {
-            plan.deleted.push_back(entry.digest);
+        } else {
+            entry.action = PruneEntry::Action::remove;
+            if (doomed.insert(entry.digest).second) {
+                plan.deleted.push_back(entry.digest);
+            }
         }
     }
     if (!options.dry_run) {

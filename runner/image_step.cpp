@@ -10,6 +10,9 @@
 #include "registry-client/image_tag.h"
 #include "registry-client/reference.h"
 #include "queue/build_log.h"
+#include "queue/state_layout.h"
+#include "releases/ledger.h"
+#include "releases/release_history.h"
 #include "runner/registry_options.h"
 
 namespace kiln::runner {
@@ -99,6 +102,40 @@ ImageOutcome record_pushed_image(const registry::ClientOptions& options, const r
     return outcome;
 }
 
+// image.keep: keeps `keep` distinct images of the build tags, never one
+// rollback may still need: this build's own (images are ordered by creation
+// time, which a reproducible build pins, often to 1970), the last `keep`
+// releases' and every one a deploy host reported running. A ledger that
+// cannot be read leaves everything in place rather than guess.
+std::size_t prune_old_images(const config::Config& config, const queue::BuildIdentity& build,
+                             const config::ImageConfig& image, const std::string& name, const std::string& digest,
+                             registry::Client& client, queue::BuildLog& log) {
+    registry::PruneOptions prune;
+    prune.keep = image.keep;
+    prune.counts = registry::looks_like_build_tag;
+    try {
+        std::vector<releases::LedgerEvent> events = releases::read_ledger(queue::StateLayout(config.state_dir), build.repo);
+        // The runner records this build's release only once it is final:
+        // counted here already, as the newest of the last `keep`.
+        releases::LedgerEvent this_build;
+        this_build.kind = releases::EventKind::release;
+        this_build.number = build.number;
+        this_build.digest = digest;
+        events.push_back(this_build);
+        prune.protected_digests = releases::digests_to_keep(events, image.keep);
+    } catch (const StateError& error) {
+        log.kiln(std::string("not pruning (image.keep): ") + error.what());
+        return 0;
+    }
+    prune.protected_digests.insert(digest);
+    const registry::PrunePlan plan = registry::prune_images(client, name, prune);
+    if (!plan.deleted.empty()) {
+        log.kiln("pruned " + std::to_string(plan.deleted.size()) + " old image" + (plan.deleted.size() == 1 ? "" : "s") +
+                 " of " + name + " (image.keep " + std::to_string(image.keep) + ")");
+    }
+    return plan.deleted.size();
+}
+
 }  // namespace
 
 ImageOutcome publish_image(const config::Config& config, const config::RepoConfig& repo_config,
@@ -137,21 +174,7 @@ ImageOutcome publish_image(const config::Config& config, const config::RepoConfi
             log.kiln("tagged " + host + "/" + name + ":" + *expanded);
         }
         if (image.keep > 0) {
-            // Images are ordered by their creation time, which a reproducible
-            // build pins (often to 1970): this build's own image is kept
-            // regardless, as one of `keep`, so a build never deletes what it
-            // just published.
-            registry::PruneOptions prune;
-            prune.keep = image.keep - 1;
-            prune.counts = [&build](const std::string& tag) {
-                return tag != build.sha && registry::looks_like_build_tag(tag);
-            };
-            const registry::PrunePlan plan = registry::prune_images(client, name, prune);
-            if (!plan.deleted.empty()) {
-                log.kiln("pruned " + std::to_string(plan.deleted.size()) + " old image" +
-                         (plan.deleted.size() == 1 ? "" : "s") + " of " + name + " (image.keep " +
-                         std::to_string(image.keep) + ")");
-            }
+            outcome.images_pruned = prune_old_images(config, build, image, name, outcome.digest, client, log);
         }
     } catch (const Error& error) {
         outcome.reason = error.what();

@@ -26,6 +26,7 @@ struct ImageOutcome {
     std::string digest;  ///< `sha256:...` of its manifest, when ok
     std::vector<std::string> tags;  ///< the tags it got besides its sha
     std::string reason;  ///< why not ok: the build is then `failed` with it
+    std::size_t images_pruned = 0;  ///< images image.keep deleted
 };
 
 /// When the image step must stop: the build's deadline and its cancel check
@@ -42,8 +43,9 @@ struct StepLimits {
 /// makes sure `REGISTRY/<image name>:<sha>` exists: pushes `image.archive`
 /// from `worktree` when set, else checks that the Makefile pushed $IMAGE.
 /// Then adds `image.tags` (`{branch}` made tag-safe) by manifest copy and,
-/// with `image.keep`, deletes images only older build tags name (this
-/// build's image is always one of those kept). Writes a
+/// with `image.keep`, keeps that many distinct images of the build tags and
+/// deletes the others, never this build's image, the last `image.keep`
+/// releases' or one a deploy host reported running (the release ledger). Writes a
 /// `[kiln]` line per step to `log`. Registry failures (after the client's
 /// retries) come back as a reason, never as an exception. Every request,
 /// retry and backoff stops at `limits` (reason `...: deadline reached` or

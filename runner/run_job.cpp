@@ -6,6 +6,7 @@
 #include "config/repo_config_source.h"
 #include "runner/build_executor.h"
 #include "queue/build_log.h"
+#include "queue/registry_lock.h"
 #include "runner/image_step.h"
 #include "runner/secrets.h"
 
@@ -52,6 +53,22 @@ JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
     }
     result.targets = repo_config.targets;
 
+    // A build may push from make on (a Makefile that pushes $IMAGE) until its
+    // image step ends; `kiln image gc` must not run meanwhile, nor this
+    // build's pushes while it does.
+    std::optional<queue::RegistryLock> registry_lock;
+    if (!repo_config.no_image) {
+        queue::RegistryLock::Wait wait;
+        wait.cancelled = cancel_requested;
+        wait.on_wait = [&log] { log.kiln("waiting for kiln image gc to finish"); };
+        registry_lock = queue::RegistryLock::acquire(layout, queue::RegistryLock::Mode::shared, wait);
+        if (!registry_lock) {
+            result.status = queue::BuildStatus::cancelled;
+            result.reason = "cancelled while waiting for kiln image gc";
+            return result;
+        }
+    }
+
     BuildPlan plan;
     plan.config = &config;
     plan.id = job.id;
@@ -66,9 +83,11 @@ JobResult run_job(const config::Config& config, const queue::Job& job, int slot,
                           std::chrono::steady_clock::time_point deadline) -> std::optional<BuildOutcome> {
         const ImageOutcome image =
             publish_image(config, repo_config, job.id, worktree, log, {deadline, cancel_requested});
+        registry_lock.reset();
         result.image = image.image;
         result.digest = image.digest;
         result.tags = image.tags;
+        result.images_pruned = image.images_pruned;
         if (image.ok) {
             return std::nullopt;
         }

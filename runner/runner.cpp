@@ -22,6 +22,7 @@
 #include "queue/cancel.h"
 #include "queue/build_log.h"
 #include "queue/record_life.h"
+#include "runner/gc_schedule.h"
 #include "runner/notifier.h"
 #include "runner/recovery.h"
 #include "runner/retention.h"
@@ -102,6 +103,9 @@ public:
         spdlog::info("event=started pid={} jobs={} state_dir={} once={}", ::getpid(), config_.runner.jobs,
                      layout_.root().string(), options_.once);
         notifier_.emplace(config_, options_.rescan);
+        if (GcSchedule::wanted(config_)) {
+            gc_.emplace(config_);
+        }
         for (;;) {
             reap_finished();
             bool queue_empty = true;
@@ -122,7 +126,11 @@ public:
         }
         if (!stopping_) {
             notifier_->drain();  // --once: what ended gets its notifications before we exit
+            if (gc_) {
+                gc_->drain();
+            }
         }
+        gc_.reset();
         notifier_.reset();
         spdlog::info("event=stopped");
         return kExitOk;
@@ -246,6 +254,9 @@ private:
                                                      : queue::kCancelledByUser;
         }
         record_result(job, result);
+        if (gc_ && result.images_pruned > 0) {
+            gc_->after_prune();
+        }
         {
             const std::lock_guard lock(mutex_);
             active_[job.branch_key()].done = true;
@@ -409,6 +420,7 @@ private:
     std::mutex prune_mutex_;  // two builds of a repo ending at once prune once
     std::mutex mutex_;
     std::map<std::string, Active> active_;  // by Job::branch_key()
+    std::optional<GcSchedule> gc_;          // registry.gc.after_prune, registry.gc.every
     std::optional<Notifier> notifier_;      // declared last: stopped before what it reads
 };
 

@@ -30,6 +30,8 @@ struct JobResult {
     std::string image;
     std::string digest;
     std::vector<std::string> tags;  ///< the tags the image got besides its sha (latest, the branch's)
+    /// Images image.keep deleted after this build (registry.gc.after_prune).
+    std::size_t images_pruned = 0;
     /// The build's secrets as its log masked them: masked in its record too.
     SecretMask secrets;
 };

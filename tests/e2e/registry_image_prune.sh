@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `kiln image prune` keeps the newest N tags and every image a kept tag names;
+# `kiln image prune` keeps the newest N images and every image a kept tag names;
 # --dry-run deletes nothing; --build-tags-only counts build tags only.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/image_commands.sh"

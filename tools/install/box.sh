@@ -42,11 +42,13 @@ setup_user() {
     fi
 }
 
-# write_config URL: writes config.yaml from the sample, with registry.url URL
-# (none: the sample as it is), unless it exists; says when the sample changed
-# since it was written (the sample it was written from is kept next to it).
+# write_config URL [RESTART]: writes config.yaml from the sample, with
+# registry.url URL (none: the sample as it is) and, with RESTART (the local
+# registry's restart command), registry.gc for kiln image gc, unless it
+# exists; says when the sample changed since it was written (the sample it
+# was written from is kept next to it).
 write_config() {
-    local url="$1" sample="$repo/config/kiln.yaml"
+    local url="$1" gc_restart="${2:-}" sample="$repo/config/kiln.yaml"
     install -d -m 755 "$etc_dir"
     if [ -e "$config" ]; then
         step "$config exists: left as it is"
@@ -62,6 +64,12 @@ write_config() {
         if [ -n "$url" ]; then
             sed -e 's|^#registry:$|registry:|' -e "s|^#  url: http://127.0.0.1:5000\$|  url: $url|" "$sample" >"$config.tmp"
             grep -q "^  url: $url\$" "$config.tmp" || fail "writing $config: the sample has no '#  url:' line to set"
+            if [ -n "$gc_restart" ]; then
+                sed -i -e 's|^#  gc:$|  gc:|' -e "s|^#    config: \"\"\$|    config: $registry_config|" \
+                    -e "s|^#    restart: \"\"\$|    restart: $gc_restart|" "$config.tmp"
+                grep -q "^    restart: $gc_restart\$" "$config.tmp" ||
+                    fail "writing $config: the sample has no '#    restart:' line to set"
+            fi
         else
             cp "$sample" "$config.tmp"
         fi
@@ -69,6 +77,10 @@ write_config() {
         mv "$config.tmp" "$config"
         install -m 644 "$sample" "$config_sample"
         [ -z "$url" ] || note "registry.url: $url"
+        [ -z "$gc_restart" ] || note "registry.gc: config $registry_config, restart $gc_restart (sudo kiln image gc)"
+    elif [ -n "$gc_restart" ] && [ -z "$("$kiln" config check "$config" --print 2>/dev/null | sed -n 's/^    config: //p')" ]; then
+        note "to free the registry's disk with sudo kiln image gc, set in $config:"
+        note "  registry: {gc: {config: $registry_config, restart: $gc_restart}}"
     fi
     "$kiln" config check "$config" >/dev/null || fail "$config has errors (above); fix them and run install.sh again"
 }

@@ -41,6 +41,7 @@ health:
     threshold: 3
 REGISTRY
     restart="$wrote"
+    write_registry_restart
     if systemd_runs; then
         if systemctl is-enabled --quiet docker-registry.service 2>/dev/null ||
             systemctl is-active --quiet docker-registry.service; then
@@ -51,19 +52,50 @@ REGISTRY
     else
         local pid
         pid="$(pid_of "$run_dir/registry.pid" /usr/bin/docker-registry)"
-        if [ -n "$pid" ] && [ "$restart" = 0 ]; then
+        if [ -n "$pid" ] && [ "$restart" = 0 ] && [ "$restart_helper_wrote" = 0 ]; then
             note "running (pid $pid)"
         else
-            [ -z "$pid" ] || stop_pid "$pid" "the registry" 30
-            install -d -m 755 "$run_dir" "$log_dir"
-            setsid setpriv --reuid="$registry_user" --regid="$registry_user" --init-groups \
-                /usr/bin/docker-registry serve "$registry_config" </dev/null >>"$log_dir/registry.log" 2>&1 &
-            echo "$!" >"$run_dir/registry.pid"
+            "$registry_restart"
             note "systemd does not run here: started docker-registry in the background as $registry_user"
-            note "(pid $!, pid file $run_dir/registry.pid, log $log_dir/registry.log); after a reboot run install.sh again"
+            note "(pid $(cat "$run_dir/registry.pid"), pid file $run_dir/registry.pid, log $log_dir/registry.log); after a reboot run install.sh again"
         fi
     fi
     check_registry "http://$addr"
+}
+
+# write_registry_restart: $registry_restart, the command that restarts the
+# registry so it rereads its config, with systemd (kiln-registry.service) or
+# without it (the pid file, a background process as $registry_user): the
+# non-systemd start below, and kiln image gc (registry.gc.restart), run it.
+# Sets restart_helper_wrote to 1 when it changed.
+write_registry_restart() {
+    write_file 755 root:root "$registry_restart" <<SCRIPT
+#!/bin/sh
+# Restarts kiln's registry so it rereads $registry_config. Written by
+# install.sh (a re-run rewrites it); kiln image gc runs it (registry.gc.restart).
+# Needs root.
+set -eu
+if [ -d /run/systemd/system ]; then
+    exec systemctl restart kiln-registry.service
+fi
+pidfile=$run_dir/registry.pid
+pid="\$(cat "\$pidfile" 2>/dev/null || true)"
+if [ -n "\$pid" ] && [ "\$(readlink "/proc/\$pid/exe" 2>/dev/null)" = /usr/bin/docker-registry ]; then
+    kill -TERM "\$pid"
+    i=0
+    # A zombie has ended too: its parent (a shell long gone, or init) reaps it.
+    while [ -e "/proc/\$pid" ] && ! grep -q '^State:.*Z' "/proc/\$pid/status" 2>/dev/null; do
+        i=\$((i + 1))
+        [ "\$i" -lt 300 ] || { echo "\$0: docker-registry (pid \$pid) still runs after 30s" >&2; exit 1; }
+        sleep 0.1
+    done
+fi
+install -d -m 755 $run_dir $log_dir
+setsid setpriv --reuid=$registry_user --regid=$registry_user --init-groups \\
+    /usr/bin/docker-registry serve $registry_config </dev/null >>$log_dir/registry.log 2>&1 &
+echo "\$!" >"\$pidfile"
+SCRIPT
+    restart_helper_wrote="$wrote"
 }
 
 # check_registry URL: waits for it to answer /v2/, and checks that it deletes.

@@ -21,7 +21,7 @@ uninstall() {
     pid="$(runner_pid)"
     [ -z "$pid" ] || stop_pid "$pid" "the runner" 90
     step "removing kiln"
-    for name in "$bin_dir/kiln" "$bin_dir/kiln-hook" "$libexec_dir/deploy.sh" "$registry_config" "$run_dir" "$cache_dir"; do
+    for name in "$bin_dir/kiln" "$bin_dir/kiln-hook" "$libexec_dir/deploy.sh" "$registry_restart" "$registry_config" "$run_dir" "$cache_dir"; do
         if [ -e "$name" ]; then
             rm -rf "$name"
             removed+=("$name")

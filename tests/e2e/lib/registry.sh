@@ -6,6 +6,14 @@
 #                         sets REGISTRY_HOST (127.0.0.1:PORT), REGISTRY_URL
 #   registry_stop         stops it (SIGTERM, waits)
 #   registry_kiln_config  writes $T/kiln.yaml pointing kiln at it; prints its path
+#   registry_managed_start [USER]
+#                         instead of registry_start: writes $REGISTRY_RESTART, a
+#                         restart command as install.sh's (stops the pid in its
+#                         pid file, starts the registry again, records
+#                         `read-only` or `writable` in $T/restarts), and starts
+#                         the registry with it (as USER: the files become USER's).
+#                         While $T/hold exists, a restart into read-only mode
+#                         touches $T/held and waits for it to go.
 
 need_cmd docker-registry curl
 
@@ -57,4 +65,49 @@ on_exit registry_stop
 registry_kiln_config() {
     printf 'registry:\n  url: %s\nstate_dir: %s\n' "$REGISTRY_URL" "$T/state" >"$T/kiln.yaml"
     echo "$T/kiln.yaml"
+}
+
+registry_managed_start() {
+    local user="${1:-}" pidfile="$T/registry/pid"
+    REGISTRY_RESTART="$T/registry/restart"
+    cat >"$REGISTRY_RESTART" <<SCRIPT
+#!/bin/bash
+set -eu
+if [ -s "$pidfile" ]; then
+    pid="\$(cat "$pidfile")"
+    kill "\$pid" 2>/dev/null || true
+    # A zombie has ended too; init reaps it.
+    while [ -e "/proc/\$pid" ] && ! grep -q '^State:.*Z' "/proc/\$pid/status" 2>/dev/null; do sleep 0.1; done
+fi
+setsid docker-registry serve "$T/registry/config.yml" </dev/null >>"$T/registry/log" 2>&1 &
+echo "\$!" >"$pidfile"
+if grep -q readonly "$T/registry/config.yml"; then mode=read-only; else mode=writable; fi
+echo "\$mode" >>"$T/restarts"
+if [ "\$mode" = read-only ] && [ -e "$T/hold" ]; then
+    touch "$T/held"
+    while [ -e "$T/hold" ]; do sleep 0.1; done
+fi
+SCRIPT
+    chmod 755 "$REGISTRY_RESTART"
+    on_exit registry_managed_stop
+    on_exit rm -f "$T/hold"
+    if [ -n "$user" ]; then
+        touch "$T/restarts"
+        chown -R "$user:" "$T/registry" "$T/restarts"
+        chmod 755 "$T"
+        runuser -u "$user" -- "$REGISTRY_RESTART"
+    else
+        "$REGISTRY_RESTART"
+    fi
+    if ! wait_until 15 curl -fs -o /dev/null "$REGISTRY_URL/v2/"; then
+        cat "$T/registry/log" >&2
+        fail "docker-registry did not answer on $REGISTRY_HOST"
+    fi
+    : >"$T/restarts"
+}
+
+registry_managed_stop() {
+    local pid
+    pid="$(cat "$T/registry/pid" 2>/dev/null)" || return 0
+    kill "$pid" 2>/dev/null || true
 }

@@ -43,6 +43,12 @@ registry:
   url: https://registry.example:5443/
   username: builder
   password: hunter2
+  gc:
+    config: /etc/kiln/registry.yml
+    restart: systemctl restart kiln-registry
+    after_prune: true
+    every: 24h
+    delete_untagged: true
 runner:
   jobs: 4
   timeout: 1h30m
@@ -66,6 +72,11 @@ defaults:
     CHECK(config.registry.url == "https://registry.example:5443");
     CHECK(config.registry.username == "builder");
     CHECK(config.registry.password == "hunter2");
+    CHECK(config.registry.gc.config == "/etc/kiln/registry.yml");
+    CHECK(config.registry.gc.restart == "systemctl restart kiln-registry");
+    CHECK(config.registry.gc.after_prune);
+    CHECK(config.registry.gc.every == 24h);
+    CHECK(config.registry.gc.delete_untagged);
     CHECK(config.runner.jobs == 4);
     CHECK(config.runner.timeout == 90min);
     CHECK(config.runner.log_max == 10u * 1024 * 1024);
@@ -114,7 +125,7 @@ TEST_CASE("global config errors name file, line and column", "[config]") {
     }
     SECTION("unknown key without a close match lists the known keys") {
         CHECK(error_of("registry:\n  colour: red\n") ==
-              "kiln.yaml:2:3: unknown key 'colour' in registry (known keys: url, username, password)");
+              "kiln.yaml:2:3: unknown key 'colour' in registry (known keys: url, username, password, gc)");
     }
     SECTION("a repo key at the top level points to defaults") {
         CHECK(error_of("branches: [main]\n") ==
@@ -158,6 +169,14 @@ TEST_CASE("global config errors name file, line and column", "[config]") {
         CHECK(error_of("registry:\n  username: me\n") ==
               "kiln.yaml:2:13: registry.username: registry.username and registry.password go together: set both "
               "or neither");
+        CHECK(error_of("registry:\n  gc:\n    config: /etc/kiln/registry.yml\n") ==
+              "kiln.yaml:3:13: registry.gc.config: registry.gc.config and registry.gc.restart go together: kiln "
+              "rewrites the registry's config and restarts it to reread it");
+        CHECK(error_of("registry:\n  gc:\n    every: 1d\n") ==
+              "kiln.yaml:3:12: registry.gc.every: the runner can collect garbage only in a registry kiln manages: "
+              "set registry.gc.config and registry.gc.restart");
+        CHECK(error_of("registry:\n  gc:\n    after_prune: \"yes\"\n") ==
+              "kiln.yaml:3:18: registry.gc.after_prune: expected true or false, got 'yes'");
     }
     SECTION("a key without a value is reported at the key") {
         CHECK(error_of("runner:\n  timeout:\n  jobs: 2\n") ==

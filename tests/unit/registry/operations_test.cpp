@@ -64,37 +64,61 @@ TEST_CASE("tag copies the manifest and inspect reads it back", "[registry][real]
     CHECK(listed[0].tags == std::vector<std::string>{"stable", "v1"});
 }
 
-TEST_CASE("rm refuses a tag whose image other tags share, unless forced", "[registry][real]") {
+TEST_CASE("rm removes a shared tag alone, and the image with --all-tags", "[registry][real]") {
     RegistryFixture registry;
     Client client = client_for(registry);
     auto image = push_test_image(client, "app", "v1", "2024-05-01T10:00:00Z", "layer");
     auto other = push_test_image(client, "app", "v2", "2024-05-02T10:00:00Z", "layer 2");
     tag_image(client, parse_reference("app:v1", registry.host()), "stable");
+    tag_image(client, parse_reference("app:v1", registry.host()), "prod");
     Reference v1 = parse_reference("app:v1", registry.host());
-    CHECK_THROWS_WITH(remove_image(client, v1, false),
-                      "removing " + registry.host() + "/app:v1: its image " + image.digest +
-                          " is also tagged stable, and the registry can only delete an image with all its tags; "
-                          "pass --force to remove all of them");
-    RemoveResult removed = remove_image(client, v1, true);
-    CHECK(removed.digest == image.digest);
-    CHECK(removed.tags == std::vector<std::string>{"stable", "v1"});
-    CHECK(client.tags("app") == std::vector<std::string>{"v2"});
 
+    RemoveResult removed = remove_image(client, v1, false);
+    CHECK_FALSE(removed.image_deleted);
+    CHECK(removed.digest == image.digest);
+    CHECK(removed.tags == std::vector<std::string>{"v1"});
+    CHECK(removed.kept_tags == std::vector<std::string>{"prod", "stable"});
+    CHECK(client.tags("app") == std::vector<std::string>{"prod", "stable", "v2"});
+    // The image itself, its layer and config, are all still there.
+    CHECK(client.manifest_digest("app", "stable") == image.digest);
+    CHECK(client.get_manifest("app", image.digest));
+    CHECK(client.blob_size("app", image.layer_digest));
+    CHECK(client.blob_size("app", image.config_digest));
+
+    removed = remove_image(client, parse_reference("app:stable", registry.host()), true);
+    CHECK(removed.image_deleted);
+    CHECK(removed.tags == std::vector<std::string>{"prod", "stable"});
+    CHECK(client.tags("app") == std::vector<std::string>{"v2"});
+    CHECK_FALSE(client.get_manifest("app", image.digest));
+
+    // A tag alone on its image deletes the image.
+    tag_image(client, parse_reference("app:v2", registry.host()), "v2-copy");
     removed = remove_image(client, parse_reference("app@" + other.digest, registry.host()), false);
-    CHECK(removed.tags == std::vector<std::string>{"v2"});
+    CHECK(removed.image_deleted);
+    CHECK(removed.tags == std::vector<std::string>{"v2", "v2-copy"});
     CHECK(client.tags("app").empty());
     CHECK_THROWS_WITH(remove_image(client, v1, false),
                       "removing " + registry.host() + "/app:v1: " + registry.host() + "/app:v1 does not exist");
 }
 
-TEST_CASE("prune keeps the newest tags and every digest a kept tag names", "[registry][real]") {
+TEST_CASE("rm of the only tag on an image deletes the image", "[registry][real]") {
+    RegistryFixture registry;
+    Client client = client_for(registry);
+    auto image = push_test_image(client, "app", "v1", "2024-05-01T10:00:00Z", "layer");
+    RemoveResult removed = remove_image(client, parse_reference("app:v1", registry.host()), false);
+    CHECK(removed.image_deleted);
+    CHECK(removed.tags == std::vector<std::string>{"v1"});
+    CHECK_FALSE(client.get_manifest("app", image.digest));
+}
+
+TEST_CASE("prune keeps the newest images and every digest a kept tag names", "[registry][real]") {
     RegistryFixture registry;
     Client client = client_for(registry);
     push_test_image(client, "app", "aaaaaaa", "2024-05-01T10:00:00Z", "1");
     auto second = push_test_image(client, "app", "bbbbbbb", "2024-05-02T10:00:00Z", "2");
     auto third = push_test_image(client, "app", "ccccccc", "2024-05-03T10:00:00+02:00", "3");
     push_test_image(client, "app", "ddddddd", "2024-05-03T09:00:00Z", "4");
-    // An old tag on the newest image: deleting its digest would take `ddddddd` along.
+    // An old tag on the newest image: one image, so it takes one place of `keep`.
     tag_image(client, parse_reference("app:ddddddd", registry.host()), "0000000");
     tag_image(client, parse_reference("app:bbbbbbb", registry.host()), "latest");
 
@@ -109,20 +133,49 @@ TEST_CASE("prune keeps the newest tags and every digest a kept tag names", "[reg
     }
     // 10:00+02:00 is 08:00Z, older than ddddddd's 09:00Z; equal times go by tag name, higher first.
     CHECK(order == std::vector<std::string>{"ddddddd", "0000000", "ccccccc", "latest", "bbbbbbb", "aaaaaaa"});
-    CHECK(tags_with(plan, PruneEntry::Action::keep) == std::vector<std::string>{"ddddddd", "0000000"});
+    CHECK(tags_with(plan, PruneEntry::Action::keep) == std::vector<std::string>{"ddddddd", "0000000", "ccccccc"});
     CHECK(tags_with(plan, PruneEntry::Action::keep_uncounted) == std::vector<std::string>{"latest"});
     CHECK(tags_with(plan, PruneEntry::Action::keep_shared) == std::vector<std::string>{"bbbbbbb"});
-    CHECK(tags_with(plan, PruneEntry::Action::remove) == std::vector<std::string>{"ccccccc", "aaaaaaa"});
-    CHECK(plan.deleted.size() == 2);
+    CHECK(tags_with(plan, PruneEntry::Action::remove) == std::vector<std::string>{"aaaaaaa"});
+    CHECK(plan.deleted.size() == 1);
     CHECK(client.tags("app").size() == 6);
 
     options.dry_run = false;
     options.keep = 1;
     plan = prune_images(client, "app", options);
-    CHECK(tags_with(plan, PruneEntry::Action::keep_shared) == std::vector<std::string>{"0000000", "bbbbbbb"});
+    CHECK(tags_with(plan, PruneEntry::Action::keep) == std::vector<std::string>{"ddddddd", "0000000"});
+    CHECK(tags_with(plan, PruneEntry::Action::keep_shared) == std::vector<std::string>{"bbbbbbb"});
     CHECK(client.tags("app") == std::vector<std::string>{"0000000", "bbbbbbb", "ddddddd", "latest"});
     CHECK(client.manifest_digest("app", "bbbbbbb") == second.digest);
     CHECK_FALSE(client.get_manifest("app", third.digest));
+}
+
+TEST_CASE("prune keeps protected digests first, within keep and beyond it", "[registry][real]") {
+    RegistryFixture registry;
+    Client client = client_for(registry);
+    auto oldest = push_test_image(client, "app", "aaaaaaa", "2024-05-01T10:00:00Z", "1");
+    auto middle = push_test_image(client, "app", "bbbbbbb", "2024-05-02T10:00:00Z", "2");
+    auto newest = push_test_image(client, "app", "ccccccc", "2024-05-03T10:00:00Z", "3");
+    // The same image built again (the README changed): many tags, one image.
+    tag_image(client, parse_reference("app:ccccccc", registry.host()), "ddddddd");
+    tag_image(client, parse_reference("app:ccccccc", registry.host()), "eeeeeee");
+
+    PruneOptions options;
+    options.keep = 2;
+    options.dry_run = true;
+    options.protected_digests = {oldest.digest};
+    PrunePlan plan = prune_images(client, "app", options);
+    // The protected oldest image takes one place; the newest image the other.
+    CHECK(tags_with(plan, PruneEntry::Action::keep) == std::vector<std::string>{"eeeeeee", "ddddddd", "ccccccc", "aaaaaaa"});
+    CHECK(plan.deleted == std::vector<std::string>{middle.digest});
+
+    options.keep = 1;
+    options.protected_digests = {oldest.digest, middle.digest};
+    plan = prune_images(client, "app", options);
+    // More protected images than `keep`: all stay, no others.
+    CHECK(tags_with(plan, PruneEntry::Action::keep) == std::vector<std::string>{"bbbbbbb"});
+    CHECK(tags_with(plan, PruneEntry::Action::keep_protected) == std::vector<std::string>{"aaaaaaa"});
+    CHECK(plan.deleted == std::vector<std::string>{newest.digest});
 }
 
 TEST_CASE("RFC 3339 times order correctly", "[registry]") {
