@@ -4,7 +4,8 @@
 # a deployed image, typing the commands install.sh prints:
 #   git clone, sudo ./install.sh, the developer's key, kiln init, the example
 #   app pushed over SSH as the git user, the image in the installed registry,
-#   a kiln watch (standing in for the deploy host) deploying it, kiln doctor,
+#   a kiln watch (standing in for the deploy host) deploying it, kiln image gc
+#   on the installed registry, kiln doctor,
 #   a second sudo ./install.sh that changes nothing, and --uninstall keeping
 #   the repositories.
 # The root shares the host's network: sshd and kiln watch listen on free
@@ -224,6 +225,14 @@ wait_for 60 grep -qF "$registry/app@$digest" /home/deploy/deployed 2>/dev/null |
     fail "kiln watch deployed nothing: $(cat "$out/watch.log")"
 echo "  deployed: $(cat /home/deploy/deployed)"
 kill "$watch_pid"
+
+step "sudo kiln image gc: the registry install.sh set up is one kiln manages"
+must_type "$dev_home" gc "sudo kiln image gc"
+grep -qE '^freed [0-9]+ bytes' "$out/gc.log" || fail "kiln image gc printed no 'freed' line: $(cat "$out/gc.log")"
+after_gc="$(http_get /v2/app/manifests/latest "Accept: application/vnd.oci.image.manifest.v1+json" \
+    "Accept: application/vnd.docker.distribution.manifest.v2+json" |
+    sed -n 's/^Docker-Content-Digest: *\([^[:space:]]*\).*/\1/Ip')"
+[ "$after_gc" = "$digest" ] || fail "after kiln image gc, app:latest is '$after_gc', not $digest"
 
 step "sudo -u git kiln doctor"
 must_type "$dev_home" doctor "sudo -u git kiln doctor"
