@@ -59,6 +59,10 @@ write_config() {
             note "the sample's defaults changed since it was written: diff -u $config_sample $sample"
             note "(take what you want into $config, then: sudo cp $sample $config_sample)"
         fi
+        if [ -n "$gc_restart" ] && [ -z "$("$kiln" config check "$config" --print 2>/dev/null | sed -n 's/^    config: //p')" ]; then
+            note "to free the registry's disk with sudo kiln image gc, set in $config:"
+            note "  registry: {gc: {config: $registry_config, restart: $gc_restart}}"
+        fi
     else
         step "writing $config"
         if [ -n "$url" ]; then
@@ -78,9 +82,6 @@ write_config() {
         install -m 644 "$sample" "$config_sample"
         [ -z "$url" ] || note "registry.url: $url"
         [ -z "$gc_restart" ] || note "registry.gc: config $registry_config, restart $gc_restart (sudo kiln image gc)"
-    elif [ -n "$gc_restart" ] && [ -z "$("$kiln" config check "$config" --print 2>/dev/null | sed -n 's/^    config: //p')" ]; then
-        note "to free the registry's disk with sudo kiln image gc, set in $config:"
-        note "  registry: {gc: {config: $registry_config, restart: $gc_restart}}"
     fi
     "$kiln" config check "$config" >/dev/null || fail "$config has errors (above); fix them and run install.sh again"
 }
