@@ -8,18 +8,7 @@ source "$(dirname "$0")/lib/registry.sh"
 source "$(dirname "$0")/lib/build_image.sh"
 build_image_fixture
 copy_example_app
-# --timestamp 0: the same files give the same image, byte for byte.
-commit_makefile <<'MAKEFILE'
-BUILDAH = buildah --storage-driver vfs
-
-build: busybox
-    mkdir -p out
-    $(BUILDAH) bud --quiet --isolation chroot --timestamp 0 -t localhost/app-build .
-    $(BUILDAH) push --quiet localhost/app-build oci-archive:out/image.tar
-
-busybox:
-    cp /bin/busybox $@
-MAKEFILE
+commit_reproducible_makefile
 write_kiln_yml 'image: {archive: out/image.tar, tags: [latest], keep: 2}'
 
 push_site 1

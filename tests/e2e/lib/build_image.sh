@@ -6,6 +6,9 @@
 #   build_image_fixture      registry + kiln_app_fixture, kiln's registry.url = the test registry
 #   copy_example_app         examples/app (Makefile, Dockerfile, site) into $CLONE, committed
 #   write_kiln_yml YAML      writes $CLONE/.kiln.yml and commits it
+#   commit_reproducible_makefile  a Makefile building out/image.tar with
+#                            `buildah bud --timestamp 0`: the same files give
+#                            the same image, byte for byte
 #   push_site N              changes examples/app's site and pushes; sets sha
 #                            and digest from build N (which must record one)
 #   registry_tags NAME       the tags of NAME in the registry, sorted, space-separated
@@ -36,6 +39,20 @@ write_kiln_yml() {
     printf '%s\n' "$1" >"$CLONE/.kiln.yml"
     git -C "$CLONE" add .kiln.yml
     git -C "$CLONE" commit -q -m ".kiln.yml"
+}
+
+commit_reproducible_makefile() {
+    commit_makefile <<'MAKEFILE'
+BUILDAH = buildah --storage-driver vfs
+
+build: busybox
+    mkdir -p out
+    $(BUILDAH) bud --quiet --isolation chroot --timestamp 0 -t localhost/app-build .
+    $(BUILDAH) push --quiet localhost/app-build oci-archive:out/image.tar
+
+busybox:
+    cp /bin/busybox $@
+MAKEFILE
 }
 
 push_site() {
