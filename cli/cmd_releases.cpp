@@ -60,24 +60,6 @@ std::vector<std::string> hosts_running(const std::map<std::string, LedgerEvent>&
     return hosts;
 }
 
-nlohmann::json event_json(const LedgerEvent& event) {
-    nlohmann::json json{{"kind", releases::to_string(event.kind)},
-                        {"at", queue::format_iso8601(event.at)},
-                        {"by", event.by},
-                        {"digest", event.digest}};
-    if (event.kind == EventKind::deploy) {
-        json.update({{"host", event.host},
-                     {"status", releases::to_string(event.status)},
-                     {"exit", event.exit_code ? nlohmann::json(*event.exit_code) : nlohmann::json(nullptr)}});
-    } else {
-        json.update({{"number", event.number}, {"sha", event.sha}, {"image", event.image}, {"tags", event.tags}});
-    }
-    if (event.kind == EventKind::rollback) {
-        json.update({{"from_number", event.from_number}, {"from_digest", event.from_digest}});
-    }
-    return json;
-}
-
 std::string short_digest(const std::string& digest) { return digest.substr(0, 19); }
 
 std::string describe_event(const LedgerEvent& event) {
@@ -125,7 +107,7 @@ Handler define_releases(CLI::App& command) {
         if (*json) {
             nlohmann::json list = nlohmann::json::array();
             for (const LedgerEvent& release : newest_first) {
-                nlohmann::json entry = event_json(release);
+                nlohmann::json entry = releases::to_json(release);
                 entry.erase("kind");
                 entry["pushed_by"] = entry["by"];
                 entry.erase("by");
@@ -135,11 +117,11 @@ Handler define_releases(CLI::App& command) {
             }
             nlohmann::json deployments = nlohmann::json::array();
             for (const auto& [host, report] : running) {
-                deployments.push_back(event_json(report));
+                deployments.push_back(releases::to_json(report));
             }
             nlohmann::json history = nlohmann::json::array();
             for (const LedgerEvent& event : events) {
-                history.push_back(event_json(event));
+                history.push_back(releases::to_json(event));
             }
             print_json({{"repo", name}, {"releases", list}, {"running", deployments}, {"events", history}});
             return 0;

@@ -31,35 +31,6 @@ std::optional<EventKind> parse_kind(const std::string& text) {
     return std::nullopt;
 }
 
-nlohmann::json to_json(const LedgerEvent& event) {
-    nlohmann::json json{{"kind", to_string(event.kind)}, {"at", queue::format_iso8601(event.at)}, {"by", event.by}};
-    switch (event.kind) {
-    case EventKind::release:
-        json.update({{"number", event.number},
-                     {"sha", event.sha},
-                     {"image", event.image},
-                     {"digest", event.digest},
-                     {"tags", event.tags}});
-        break;
-    case EventKind::rollback:
-        json.update({{"number", event.number},
-                     {"sha", event.sha},
-                     {"image", event.image},
-                     {"digest", event.digest},
-                     {"tags", event.tags},
-                     {"from_number", event.from_number},
-                     {"from_digest", event.from_digest}});
-        break;
-    case EventKind::deploy:
-        json.update({{"host", event.host},
-                     {"digest", event.digest},
-                     {"status", to_string(event.status)},
-                     {"exit", event.exit_code ? nlohmann::json(*event.exit_code) : nlohmann::json(nullptr)}});
-        break;
-    }
-    return json;
-}
-
 // Throws nlohmann::json::exception or std::invalid_argument for a line that
 // is not an event.
 LedgerEvent event_from_json(const nlohmann::json& json) {
@@ -137,6 +108,35 @@ std::optional<DeployStatus> parse_deploy_status(const std::string& text) {
 
 bool runs_reported_digest(DeployStatus status) {
     return status == DeployStatus::deployed || status == DeployStatus::reverted;
+}
+
+nlohmann::json to_json(const LedgerEvent& event) {
+    nlohmann::json json{{"kind", to_string(event.kind)}, {"at", queue::format_iso8601(event.at)}, {"by", event.by}};
+    switch (event.kind) {
+    case EventKind::release:
+        json.update({{"number", event.number},
+                     {"sha", event.sha},
+                     {"image", event.image},
+                     {"digest", event.digest},
+                     {"tags", event.tags}});
+        break;
+    case EventKind::rollback:
+        json.update({{"number", event.number},
+                     {"sha", event.sha},
+                     {"image", event.image},
+                     {"digest", event.digest},
+                     {"tags", event.tags},
+                     {"from_number", event.from_number},
+                     {"from_digest", event.from_digest}});
+        break;
+    case EventKind::deploy:
+        json.update({{"host", event.host},
+                     {"digest", event.digest},
+                     {"status", to_string(event.status)},
+                     {"exit", event.exit_code ? nlohmann::json(*event.exit_code) : nlohmann::json(nullptr)}});
+        break;
+    }
+    return json;
 }
 
 std::filesystem::path ledger_file(const queue::StateLayout& layout, const std::string& repo) {

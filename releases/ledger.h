@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "queue/state_layout.h"
 
 namespace kiln::releases {
@@ -54,6 +56,9 @@ struct LedgerEvent {
     DeployStatus status = DeployStatus::deployed;  ///< deploy
     std::optional<int> exit_code;   ///< deploy: the deploy command's exit status
 };
+
+/// The event as its line in the file holds it; `kiln releases --json` prints the same.
+nlohmann::json to_json(const LedgerEvent& event);
 
 /// <state_dir>/releases/<repo>.jsonl.
 std::filesystem::path ledger_file(const queue::StateLayout& layout, const std::string& repo);
