@@ -9,6 +9,7 @@
 #include "common/text.h"
 #include "common/units.h"
 #include "releases/ledger.h"
+#include "releases/release_lookup.h"
 
 namespace kiln::access {
 namespace {
@@ -80,11 +81,6 @@ bool all_digits(const std::string& text) {
     });
 }
 
-bool all_hex(const std::string& text) {
-    return std::all_of(text.begin(), text.end(), [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
-}
-
-
 Checked check_count(const std::string& text) {
     if (!all_digits(text) || std::stol(text) <= 0) {
         return bad("'" + text + "' is not a positive number");
@@ -109,7 +105,7 @@ Checked check_release(const std::string& text) {
     if (all_digits(number) && std::stol(number) > 0) {
         return ok("#" + std::to_string(std::stol(number)));
     }
-    if (text.size() >= 7 && text.size() <= 40 && all_hex(text)) {
+    if (releases::looks_like_sha_prefix(text)) {
         return ok(text);
     }
     return bad("'" + text + "' is not a build number (#42) or a commit prefix of 7 to 40 hex digits");
